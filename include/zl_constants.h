@@ -1,0 +1,68 @@
+/* zmqlite constants: libzmq's numeric values, so that pyzmq scripts and the
+ * Python-level enums (zmqlite/constants.py) agree with the engine. A test
+ * (tests/unit/test_constants.py) checks the two against each other. */
+#ifndef ZL_CONSTANTS_H
+#define ZL_CONSTANTS_H
+
+/* socket types */
+#define ZL_PAIR 0
+#define ZL_PUB 1
+#define ZL_SUB 2
+#define ZL_REQ 3
+#define ZL_REP 4
+#define ZL_DEALER 5
+#define ZL_ROUTER 6
+#define ZL_PULL 7
+#define ZL_PUSH 8
+#define ZL_XPUB 9
+#define ZL_XSUB 10
+#define ZL_NSOCKET_TYPES 11
+
+/* socket options */
+#define ZL_OPT_ROUTING_ID 5
+#define ZL_OPT_SUBSCRIBE 6
+#define ZL_OPT_UNSUBSCRIBE 7
+#define ZL_OPT_SNDBUF 11
+#define ZL_OPT_RCVBUF 12
+#define ZL_OPT_RCVMORE 13
+#define ZL_OPT_FD 14
+#define ZL_OPT_EVENTS 15
+#define ZL_OPT_TYPE 16
+#define ZL_OPT_LINGER 17
+#define ZL_OPT_RECONNECT_IVL 18
+#define ZL_OPT_BACKLOG 19
+#define ZL_OPT_RECONNECT_IVL_MAX 21
+#define ZL_OPT_MAXMSGSIZE 22
+#define ZL_OPT_SNDHWM 23
+#define ZL_OPT_RCVHWM 24
+#define ZL_OPT_RCVTIMEO 27
+#define ZL_OPT_SNDTIMEO 28
+#define ZL_OPT_LAST_ENDPOINT 32
+#define ZL_OPT_IMMEDIATE 39
+#define ZL_OPT_IPV6 42
+#define ZL_OPT_MECHANISM 43
+#define ZL_OPT_HANDSHAKE_IVL 66
+
+/* send/recv flags */
+#define ZL_DONTWAIT 1
+#define ZL_SNDMORE 2
+
+/* poll events */
+#define ZL_POLLIN 1
+#define ZL_POLLOUT 2
+#define ZL_POLLERR 4
+
+/* errors that have no errno of the OS: libzmq numbers them from here */
+#define ZL_HAUSNUMERO 156384712
+#define ZL_EFSM (ZL_HAUSNUMERO + 51)
+#define ZL_ENOCOMPATPROTO (ZL_HAUSNUMERO + 52)
+#define ZL_ETERM (ZL_HAUSNUMERO + 53)
+#define ZL_EMTHREAD (ZL_HAUSNUMERO + 54)
+
+/* defaults, as libzmq */
+#define ZL_DEFAULT_HWM 1000
+#define ZL_DEFAULT_RECONNECT_IVL 100
+#define ZL_DEFAULT_BACKLOG 100
+#define ZL_DEFAULT_HANDSHAKE_IVL 30000
+
+#endif

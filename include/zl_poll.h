@@ -1,0 +1,144 @@
+/* Platform layer of the I/O loop: a readiness poller (epoll on Linux, poll(2)
+ * elsewhere) and a signaler (eventfd on Linux, a pipe elsewhere). Everything
+ * here is plain C without Python, callable from nogil Cython. */
+#ifndef ZL_POLL_H
+#define ZL_POLL_H
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <poll.h>
+
+#define ZL_EV_IN 1
+#define ZL_EV_OUT 2
+#define ZL_EV_ERR 4
+
+typedef struct { void *data; int events; } zl_event;
+
+static inline long long zl_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static inline int zl_set_nonblock(int fd) {
+    int fl = fcntl(fd, F_GETFL, 0);
+    if (fl < 0) return -1;
+    if (fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -1;
+    return fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+#ifdef __linux__
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
+typedef struct { int epfd; } zl_poller;
+
+static inline int zl_poller_init(zl_poller *p) {
+    p->epfd = epoll_create1(EPOLL_CLOEXEC);
+    return p->epfd < 0 ? -1 : 0;
+}
+static inline void zl_poller_close(zl_poller *p) { if (p->epfd >= 0) close(p->epfd); p->epfd = -1; }
+static inline unsigned zl__epev(int events) {
+    return (events & ZL_EV_IN ? EPOLLIN : 0) | (events & ZL_EV_OUT ? EPOLLOUT : 0);
+}
+static inline int zl_poller_add(zl_poller *p, int fd, void *data, int events) {
+    struct epoll_event ev; memset(&ev, 0, sizeof ev);
+    ev.events = zl__epev(events); ev.data.ptr = data;
+    return epoll_ctl(p->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+static inline int zl_poller_mod(zl_poller *p, int fd, void *data, int events) {
+    struct epoll_event ev; memset(&ev, 0, sizeof ev);
+    ev.events = zl__epev(events); ev.data.ptr = data;
+    return epoll_ctl(p->epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+static inline int zl_poller_del(zl_poller *p, int fd) {
+    struct epoll_event ev; memset(&ev, 0, sizeof ev);
+    return epoll_ctl(p->epfd, EPOLL_CTL_DEL, fd, &ev);
+}
+#define ZL_POLLER_MAX_EVENTS 256
+static inline int zl_poller_wait(zl_poller *p, zl_event *out, int max, int timeout_ms) {
+    struct epoll_event evs[ZL_POLLER_MAX_EVENTS];
+    if (max > ZL_POLLER_MAX_EVENTS) max = ZL_POLLER_MAX_EVENTS;
+    int n = epoll_wait(p->epfd, evs, max, timeout_ms);
+    for (int i = 0; i < n; i++) {
+        out[i].data = evs[i].data.ptr;
+        out[i].events = (evs[i].events & EPOLLIN ? ZL_EV_IN : 0)
+                      | (evs[i].events & EPOLLOUT ? ZL_EV_OUT : 0)
+                      | (evs[i].events & (EPOLLERR | EPOLLHUP) ? ZL_EV_ERR : 0);
+    }
+    return n;
+}
+
+/* signaler: one eventfd serves as both ends */
+static inline int zl_signaler_open(int *rfd, int *wfd) {
+    int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (fd < 0) return -1;
+    *rfd = *wfd = fd; return 0;
+}
+static inline void zl_signaler_send(int wfd) {
+    uint64_t one = 1; ssize_t r;
+    do { r = write(wfd, &one, sizeof one); } while (r < 0 && errno == EINTR);
+}
+static inline void zl_signaler_drain(int rfd) {
+    uint64_t v; ssize_t r;
+    do { r = read(rfd, &v, sizeof v); } while (r < 0 && errno == EINTR);
+}
+static inline void zl_signaler_close(int rfd, int wfd) { close(rfd); if (wfd != rfd) close(wfd); }
+
+#else /* poll(2) fallback: a table of fds and their user data */
+
+typedef struct { struct pollfd *fds; void **data; int n, cap; } zl_poller;
+
+static inline int zl_poller_init(zl_poller *p) { p->fds = NULL; p->data = NULL; p->n = p->cap = 0; return 0; }
+static inline void zl_poller_close(zl_poller *p) { free(p->fds); free(p->data); p->fds = NULL; p->data = NULL; p->n = p->cap = 0; }
+static inline short zl__pev(int events) { return (events & ZL_EV_IN ? POLLIN : 0) | (events & ZL_EV_OUT ? POLLOUT : 0); }
+static inline int zl__pfind(zl_poller *p, int fd) { for (int i = 0; i < p->n; i++) if (p->fds[i].fd == fd) return i; return -1; }
+static inline int zl_poller_add(zl_poller *p, int fd, void *data, int events) {
+    if (p->n == p->cap) {
+        int cap = p->cap ? p->cap * 2 : 16;
+        struct pollfd *f = realloc(p->fds, cap * sizeof *f); if (!f) return -1; p->fds = f;
+        void **d = realloc(p->data, cap * sizeof *d); if (!d) return -1; p->data = d;
+        p->cap = cap;
+    }
+    p->fds[p->n].fd = fd; p->fds[p->n].events = zl__pev(events); p->fds[p->n].revents = 0;
+    p->data[p->n] = data; p->n++; return 0;
+}
+static inline int zl_poller_mod(zl_poller *p, int fd, void *data, int events) {
+    int i = zl__pfind(p, fd); if (i < 0) { errno = ENOENT; return -1; }
+    p->fds[i].events = zl__pev(events); p->data[i] = data; return 0;
+}
+static inline int zl_poller_del(zl_poller *p, int fd) {
+    int i = zl__pfind(p, fd); if (i < 0) { errno = ENOENT; return -1; }
+    p->n--; p->fds[i] = p->fds[p->n]; p->data[i] = p->data[p->n]; return 0;
+}
+static inline int zl_poller_wait(zl_poller *p, zl_event *out, int max, int timeout_ms) {
+    int r = poll(p->fds, p->n, timeout_ms), k = 0;
+    if (r <= 0) return r;
+    for (int i = 0; i < p->n && k < max; i++) {
+        short re = p->fds[i].revents; if (!re) continue;
+        out[k].data = p->data[i];
+        out[k].events = (re & POLLIN ? ZL_EV_IN : 0) | (re & POLLOUT ? ZL_EV_OUT : 0)
+                      | (re & (POLLERR | POLLHUP | POLLNVAL) ? ZL_EV_ERR : 0);
+        k++;
+    }
+    return k;
+}
+static inline int zl_signaler_open(int *rfd, int *wfd) {
+    int fds[2]; if (pipe(fds) < 0) return -1;
+    zl_set_nonblock(fds[0]); zl_set_nonblock(fds[1]);
+    *rfd = fds[0]; *wfd = fds[1]; return 0;
+}
+static inline void zl_signaler_send(int wfd) {
+    char c = 1; ssize_t r;
+    do { r = write(wfd, &c, 1); } while (r < 0 && errno == EINTR);
+}
+static inline void zl_signaler_drain(int rfd) {
+    char buf[256]; ssize_t r;
+    do { r = read(rfd, buf, sizeof buf); } while (r > 0 || (r < 0 && errno == EINTR));
+}
+static inline void zl_signaler_close(int rfd, int wfd) { close(rfd); if (wfd != rfd) close(wfd); }
+#endif
+#endif

@@ -1,0 +1,128 @@
+# Context: the C state of one zl_ctx and its I/O thread.
+
+cdef zl_ctx *ctx_new() noexcept nogil:
+    cdef zl_ctx *c = <zl_ctx *>calloc(1, sizeof(zl_ctx))
+    if c == NULL:
+        return NULL
+    pthread_mutex_init(&c.lock, NULL)
+    if zl_poller_init(&c.poller) < 0:
+        free(c)
+        return NULL
+    zl_signaler_open(&c.wake_rfd, &c.wake_wfd)
+    zl_signaler_open(&c.term_rfd, &c.term_wfd)
+    zl_poller_add(&c.poller, c.wake_rfd, NULL, ZL_EV_IN)
+    if pthread_create(&c.thread, NULL, io_thread_main, c) != 0:
+        zl_poller_close(&c.poller)
+        free(c)
+        return NULL
+    c.thread_started = 1
+    return c
+
+cdef void ctx_free(zl_ctx *c) noexcept nogil:
+    """After the I/O thread has exited: release what is left."""
+    cdef zl_inproc_bind *b
+    while c.inproc_binds != NULL:
+        b = c.inproc_binds
+        c.inproc_binds = b.next
+        free(b)
+    zl_poller_close(&c.poller)
+    zl_signaler_close(c.wake_rfd, c.wake_wfd)
+    zl_signaler_close(c.term_rfd, c.term_wfd)
+    pthread_mutex_destroy(&c.lock)
+    free(c)
+
+cdef class Context:
+    """A zmqlite context: one background I/O thread and the sockets made from it."""
+
+    def __cinit__(self, *args, **kwargs):
+        with nogil:
+            self._ctx = ctx_new()
+        if self._ctx == NULL:
+            raise _zmq_error(ENOMEM, None)
+        self._fork_gen = _fork_generation
+        self.closed = False
+
+    def __init__(self, io_threads=1, **kwargs):
+        pass
+
+    def _socket_count(self):
+        cdef int n
+        if self.closed:
+            return 0
+        pthread_mutex_lock(&self._ctx.lock)
+        n = self._ctx.nsockets
+        pthread_mutex_unlock(&self._ctx.lock)
+        return n
+
+    def term(self):
+        """Waits until every socket is closed and has lingered, then stops the
+        I/O thread. Blocking calls on its sockets fail with ContextTerminated."""
+        cdef zl_ctx *c = self._ctx
+        cdef zl_socket *s
+        cdef int n
+        cdef pollfd pfd
+        if self.closed:
+            return
+        if self._fork_gen != _fork_generation:
+            # made in the parent: its I/O thread does not exist here
+            self.closed = True
+            self._ctx = NULL
+            return
+        pthread_mutex_lock(&c.lock)
+        c.terminating = 1
+        s = c.sockets
+        while s != NULL:
+            sock_signal(s)
+            s = s.next
+        pthread_mutex_unlock(&c.lock)
+        while True:
+            pthread_mutex_lock(&c.lock)
+            n = c.nsockets
+            pthread_mutex_unlock(&c.lock)
+            if n == 0:
+                break
+            pfd.fd = c.term_rfd
+            pfd.events = POLLIN
+            with nogil:
+                rc = poll(&pfd, 1, -1)
+            if rc < 0 and errno == EINTR:
+                _check_signals()
+            zl_signaler_drain(c.term_rfd)
+        pthread_mutex_lock(&c.lock)
+        c.stop = 1
+        c.io_sleeping = 1     # make sure ctx_wake writes
+        ctx_wake(c)
+        pthread_mutex_unlock(&c.lock)
+        with nogil:
+            pthread_join(c.thread, NULL)
+            ctx_free(c)
+        self._ctx = NULL
+        self.closed = True
+
+    def __dealloc__(self):
+        # Sockets hold a reference to their context, so none is open here; but
+        # a closed socket may still be lingering: never block a garbage
+        # collection on that, leave the I/O thread to finish (it is freed
+        # with the process).
+        cdef int n
+        if self._ctx == NULL or self._fork_gen != _fork_generation:
+            return
+        pthread_mutex_lock(&self._ctx.lock)
+        n = self._ctx.nsockets
+        self._ctx.terminating = 1
+        pthread_mutex_unlock(&self._ctx.lock)
+        if n == 0:
+            pthread_mutex_lock(&self._ctx.lock)
+            self._ctx.stop = 1
+            self._ctx.io_sleeping = 1
+            ctx_wake(self._ctx)
+            pthread_mutex_unlock(&self._ctx.lock)
+            with nogil:
+                pthread_join(self._ctx.thread, NULL)
+                ctx_free(self._ctx)
+        else:
+            pthread_mutex_lock(&self._ctx.lock)
+            self._ctx.stop = 1
+            ctx_wake(self._ctx)
+            pthread_mutex_unlock(&self._ctx.lock)
+        self._ctx = NULL

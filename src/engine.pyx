@@ -1,0 +1,443 @@
+# The engine: one TCP/IPC connection speaking ZMTP 3.1 with the NULL mechanism.
+# Runs only on the I/O thread, without the GIL; it takes the context lock just
+# to splice batches of frames to and from the pipe.
+#
+# Rules:
+# - Greeting: we send our 64 bytes at once and check the peer's as its bytes
+#   arrive, dropping a non-ZMTP-3 peer at the first bad byte (ZMTP.md).
+# - Handshake: READY with Socket-Type (and Identity for REQ/DEALER/ROUTER)
+#   each way; an incompatible peer type or an ERROR closes the connection.
+# - Reading fills a 64 KiB buffer and decodes every frame in it; a large body
+#   is read straight into its frame. Completed messages are handed to the pipe
+#   in one batch per read. At RCVHWM we stop reading (TCP back-pressure).
+# - Writing encodes many frames into one 64 KiB buffer for one send(2); a large
+#   frame goes out with writev from its own buffer. Frames stay in `inflight`
+#   until their last byte is written, so a dropped connection can put every
+#   message it had not started writing back at the head of a connect-side pipe.
+
+cdef enum:
+    ZL_CONN_CONNECTING = 0
+    ZL_CONN_GREETING = 1
+    ZL_CONN_HANDSHAKE = 2
+    ZL_CONN_ACTIVE = 3
+
+cdef enum:
+    RBUF_SIZE = 65536
+    WBUF_SIZE = 65536
+    SMALL_FRAME = 8192      # bodies up to this are copied into the write buffer
+    DIRECT_READ = 16384     # bodies missing at least this are read in place
+
+cdef inline size_t frame_wire_size(zl_frame *f) noexcept nogil:
+    return (2 if f.size <= 255 else 9) + f.size
+
+cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_listener *lst) noexcept nogil:
+    cdef zl_conn *conn = <zl_conn *>calloc(1, sizeof(zl_conn))
+    conn.sock = s
+    conn.fd = fd
+    conn.ep = ep
+    conn.lst = lst
+    conn.peer_type = -1
+    conn.rbuf = <unsigned char *>malloc(RBUF_SIZE)
+    conn.wbuf = <unsigned char *>malloc(WBUF_SIZE)
+    decoder_init(&conn.dec, s.maxmsgsize)
+    if ep != NULL:
+        conn.pipe = ep.pipe
+        ep.conn = conn
+    conn.next = c.conns
+    c.conns = conn
+    conn.state = ZL_CONN_CONNECTING
+    conn.events = ZL_EV_OUT
+    zl_poller_add(&c.poller, fd, conn, ZL_EV_OUT)
+    return conn
+
+cdef void conn_set_events(zl_ctx *c, zl_conn *conn, int events) noexcept nogil:
+    if events != conn.events:
+        conn.events = events
+        zl_poller_mod(&c.poller, conn.fd, conn, events)
+
+cdef void conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    """The TCP/IPC connection is up: send our greeting, read the peer's."""
+    greeting_encode(conn.wbuf, "NULL", 0, 1)
+    conn.wlen = 64
+    conn.stream_queued = 64
+    conn.state = ZL_CONN_GREETING
+    conn.handshake_deadline = zl_now_ms() + conn.sock.handshake_ivl if conn.sock.handshake_ivl > 0 else 0
+    conn_set_events(c, conn, ZL_EV_IN | ZL_EV_OUT)
+
+cdef void conn_queue_ready(zl_conn *conn) noexcept nogil:
+    cdef zl_socket *s = conn.sock
+    cdef unsigned char props[300]
+    cdef const char *name = SOCKET_TYPE_NAMES[s.type]
+    cdef size_t n = property_put(props, "Socket-Type", <const unsigned char *>name, strlen(name))
+    if s.type == ZL_REQ or s.type == ZL_DEALER or s.type == ZL_ROUTER:
+        n += property_put(props + n, "Identity", s.routing_id, s.routing_id_len)
+    queue_push(&conn.ctrl, command_new("READY", props, n))
+
+cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
+    """The peer's READY: check its socket type, then attach the pipe. 0 or -1."""
+    cdef const unsigned char *value
+    cdef size_t vlen
+    cdef zl_socket *s = conn.sock
+    cdef zl_pipe *p
+    cdef int i
+    if not command_is(f, "READY"):
+        return -1
+    if property_find(f.data + 6, f.size - 6, "Socket-Type", &value, &vlen) != 1:
+        return -1
+    conn.peer_type = socket_type_from_name(value, vlen)
+    if conn.peer_type < 0 or not socket_types_compatible(s.type, conn.peer_type):
+        return -1
+    pthread_mutex_lock(&c.lock)
+    if s.closing:
+        pthread_mutex_unlock(&c.lock)
+        return -1
+    if conn.ep != NULL:
+        p = conn.ep.pipe
+        conn.ep.cur_ivl = s.reconnect_ivl      # a good connection resets the backoff
+    else:
+        if s.type == ZL_PAIR:
+            # PAIR talks to one peer only (RFC 31): refuse a second one
+            for i in range(s.npipes):
+                if not s.pipes[i].dead:
+                    pthread_mutex_unlock(&c.lock)
+                    return -1
+        p = pipe_new(s, 0)
+    p.conn = conn
+    p.active = 1
+    conn.pipe = p
+    conn.state = ZL_CONN_ACTIVE
+    if p.out.head != NULL:
+        conn_mark_ready(c, conn)     # messages queued while the peer was away
+    sock_signal(s)
+    pthread_mutex_unlock(&c.lock)
+    return 0
+
+cdef int conn_on_command(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
+    """Commands after the handshake. PING is answered with PONG echoing its
+    context (RFC 37); ERROR is fatal; others are ignored. 0 or -1."""
+    cdef zl_frame *pong
+    if command_is(f, "PING"):
+        if f.size < 7:
+            return -1
+        pong = command_new("PONG", f.data + 7, f.size - 7 if f.size - 7 <= 16 else 16)
+        queue_push(&conn.ctrl, pong)
+        conn_mark_ready_nolock(c, conn)
+        return 0
+    if command_is(f, "ERROR"):
+        return -1
+    return 0
+
+cdef void conn_mark_ready_nolock(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    pthread_mutex_lock(&c.lock)
+    conn_mark_ready(c, conn)
+    pthread_mutex_unlock(&c.lock)
+
+cdef int conn_consume(zl_ctx *c, zl_conn *conn, const unsigned char *data, size_t n, zl_queue *batch) noexcept nogil:
+    """Feeds received bytes through greeting, handshake and frame decoding.
+    Whole data messages are appended to batch. Returns 0, or -1 to drop the peer."""
+    cdef size_t pos = 0, used, take
+    cdef zl_frame *f
+    cdef int rc
+    while pos < n:
+        if conn.state == ZL_CONN_GREETING:
+            take = 64 - conn.greeting_len
+            if take > n - pos:
+                take = n - pos
+            memcpy(conn.greeting + conn.greeting_len, data + pos, take)
+            conn.greeting_len += take
+            pos += take
+            if greeting_check_prefix(conn.greeting, conn.greeting_len) < 0:
+                return -1
+            if conn.greeting_len < 64:
+                continue
+            if not greeting_mechanism_is(conn.greeting, "NULL"):
+                return -1
+            conn.peer_minor = conn.greeting[11]
+            conn.state = ZL_CONN_HANDSHAKE
+            conn_queue_ready(conn)
+            conn_mark_ready_nolock(c, conn)
+            continue
+        rc = decoder_feed(&conn.dec, data + pos, n - pos, &used, &f)
+        pos += used
+        if rc < 0:
+            return -1
+        if rc == ZL_DEC_NEED_DATA:
+            break
+        if conn_on_frame(c, conn, f, batch) < 0:
+            return -1
+    return 0
+
+cdef int conn_on_frame(zl_ctx *c, zl_conn *conn, zl_frame *f, zl_queue *batch) noexcept nogil:
+    cdef int rc = 0
+    if f.flags & ZL_FLAG_COMMAND:
+        if conn.state == ZL_CONN_HANDSHAKE:
+            rc = conn_on_ready(c, conn, f)
+        else:
+            rc = conn_on_command(c, conn, f)
+        frame_free(f)
+        return rc
+    if conn.state != ZL_CONN_ACTIVE:
+        frame_free(f)
+        return -1
+    queue_push(&conn.msg, f)
+    if not (f.flags & ZL_FLAG_MORE):
+        queue_splice(batch, &conn.msg)
+    return 0
+
+cdef int conn_deliver(zl_ctx *c, zl_conn *conn, zl_queue *batch) noexcept nogil:
+    """Hands whole received messages to the pipe. Returns 1 when reading
+    must pause because the pipe reached RCVHWM."""
+    cdef zl_pipe *p
+    cdef int paused = 0
+    if batch.head == NULL:
+        return 0
+    pthread_mutex_lock(&c.lock)
+    p = conn.pipe
+    if p.inq.msgs == 0:
+        sock_signal(p.sock)
+    queue_splice(&p.inq, batch)
+    if p.inq.msgs >= p.sock.rcvhwm:
+        p.in_paused = 1
+        paused = 1
+    pthread_mutex_unlock(&c.lock)
+    return paused
+
+cdef int conn_in(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    """Readable: read and decode until the socket is drained (bounded, so one
+    busy peer cannot starve the others). Returns 0, or -1 to drop the peer."""
+    cdef ssize_t n
+    cdef unsigned char *direct
+    cdef size_t want
+    cdef zl_frame *f
+    cdef zl_queue batch
+    cdef int rounds
+    queue_init(&batch)
+    for rounds in range(16):
+        want = decoder_direct(&conn.dec, &direct) if conn.state == ZL_CONN_ACTIVE else 0
+        if want >= DIRECT_READ:
+            n = recv(conn.fd, direct, want, 0)
+            if n > 0:
+                if decoder_direct_done(&conn.dec, n, &f) == ZL_DEC_FRAME:
+                    if conn_on_frame(c, conn, f, &batch) < 0:
+                        queue_clear(&batch)
+                        return -1
+        else:
+            n = recv(conn.fd, conn.rbuf, RBUF_SIZE, 0)
+            if n > 0:
+                if conn_consume(c, conn, conn.rbuf, n, &batch) < 0:
+                    queue_clear(&batch)
+                    return -1
+        if n == 0:
+            conn_deliver(c, conn, &batch)
+            return -1
+        if n < 0:
+            if errno == EINTR:
+                continue
+            if errno == EAGAIN or errno == EWOULDBLOCK:
+                break
+            conn_deliver(c, conn, &batch)
+            return -1
+        if batch.msgs >= 256 or n < RBUF_SIZE:
+            if conn_deliver(c, conn, &batch):
+                conn_set_events(c, conn, conn.events & ~ZL_EV_IN)
+                return 0
+            if n < RBUF_SIZE and want < DIRECT_READ:
+                break
+    if conn_deliver(c, conn, &batch):
+        conn_set_events(c, conn, conn.events & ~ZL_EV_IN)
+    return 0
+
+cdef void conn_encode(zl_conn *conn, zl_frame *f, int keep) noexcept nogil:
+    """Appends f's header (and its body, when small) to the write buffer."""
+    conn.wlen += zl_put_frame_header(conn.wbuf + conn.wlen, f.flags & (ZL_FLAG_MORE | ZL_FLAG_COMMAND), f.size)
+    if f.size <= SMALL_FRAME:
+        memcpy(conn.wbuf + conn.wlen, f.data, f.size)
+        conn.wlen += f.size
+    else:
+        conn.big = f
+        conn.big_off = 0
+    conn.stream_queued += frame_wire_size(f)
+    f.wire_end = conn.stream_queued
+    if keep:
+        queue_push(&conn.inflight, f)
+    else:
+        frame_free(f)
+
+cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    """Refills the empty write buffer: commands first, then pipe frames."""
+    cdef zl_frame *f
+    cdef zl_frame *first
+    cdef zl_frame *last
+    cdef zl_pipe *p
+    cdef size_t room = WBUF_SIZE
+    cdef int was_full
+    conn.wpos = 0
+    conn.wlen = 0
+    while conn.ctrl.head != NULL and conn.big == NULL and frame_wire_size(conn.ctrl.head) <= room - conn.wlen:
+        conn_encode(conn, queue_pop(&conn.ctrl), 0)
+    if conn.state != ZL_CONN_ACTIVE or conn.big != NULL:
+        return
+    # take a run of frames that fits, cut while holding the lock, encode after
+    pthread_mutex_lock(&c.lock)
+    p = conn.pipe
+    was_full = p.out.msgs >= p.sock.sndhwm
+    first = p.out.head
+    last = NULL
+    f = first
+    room -= conn.wlen
+    while f != NULL:
+        if f.size <= SMALL_FRAME:
+            if frame_wire_size(f) > room:
+                break
+            room -= frame_wire_size(f)
+        else:
+            if room < ZL_MAX_HEADER:
+                break
+            room = 0
+        if not (f.flags & ZL_FLAG_MORE):
+            p.out.msgs -= 1
+        last = f
+        f = f.next
+        if room == 0:
+            break
+    if last != NULL:
+        p.out.head = last.next
+        if p.out.head == NULL:
+            p.out.tail = NULL
+        last.next = NULL
+        if was_full and p.out.msgs < p.sock.sndhwm:
+            sock_signal(p.sock)
+    pthread_mutex_unlock(&c.lock)
+    if last == NULL:
+        return
+    f = first
+    while f != NULL:
+        first = f.next
+        if not conn.taking_mid_msg:
+            f.flags |= ZL_FRAME_FIRST
+        conn.taking_mid_msg = f.flags & ZL_FLAG_MORE
+        conn_encode(conn, f, 1)
+        f = first
+
+cdef int conn_out(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    """Writes until everything pending is out or the kernel buffer is full.
+    Returns 0, or -1 to drop the peer."""
+    cdef iovec iov[2]
+    cdef int niov
+    cdef ssize_t n
+    cdef size_t k
+    cdef zl_frame *f
+    while True:
+        if conn.wpos == conn.wlen and conn.big == NULL:
+            conn_fill(c, conn)
+            if conn.wlen == 0 and conn.big == NULL:
+                conn_set_events(c, conn, conn.events & ~ZL_EV_OUT)
+                return 0
+        niov = 0
+        if conn.wlen > conn.wpos:
+            iov[0].iov_base = conn.wbuf + conn.wpos
+            iov[0].iov_len = conn.wlen - conn.wpos
+            niov = 1
+        if conn.big != NULL:
+            iov[niov].iov_base = conn.big.data + conn.big_off
+            iov[niov].iov_len = conn.big.size - conn.big_off
+            niov += 1
+        if niov == 1:
+            n = send(conn.fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL)
+        else:
+            n = writev(conn.fd, iov, niov)
+        if n < 0:
+            if errno == EINTR:
+                continue
+            if errno == EAGAIN or errno == EWOULDBLOCK:
+                conn_set_events(c, conn, conn.events | ZL_EV_OUT)
+                return 0
+            return -1
+        conn.stream_written += n
+        k = conn.wlen - conn.wpos
+        if <size_t>n <= k:
+            conn.wpos += n
+        else:
+            conn.wpos = conn.wlen
+            conn.big_off += n - k
+            if conn.big_off == conn.big.size:
+                conn.big = NULL
+        # frames whose last byte is out are done
+        while conn.inflight.head != NULL and conn.inflight.head.wire_end <= conn.stream_written:
+            frame_free(queue_pop(&conn.inflight))
+
+cdef void conn_requeue(zl_conn *conn, zl_pipe *p) noexcept nogil:
+    """A connect-side connection died: give the pipe back every message it had
+    not started writing, and drop the rest of the message it had started."""
+    cdef zl_frame *f
+    cdef zl_queue back
+    queue_init(&back)
+    while conn.inflight.head != NULL:
+        f = queue_pop(&conn.inflight)
+        if back.head == NULL and not ((f.flags & ZL_FRAME_FIRST) and
+                                      f.wire_end - frame_wire_size(f) >= conn.stream_written):
+            frame_free(f)       # part of a message already partly on the wire: lost with it
+            continue
+        f.flags &= ~ZL_FRAME_FIRST
+        queue_push(&back, f)
+    if back.head == NULL and conn.taking_mid_msg:
+        # the partly written message continues in the pipe: drop its tail
+        queue_drop_msg(&p.out)
+    # a message cut between `back` and p.out joins up again here
+    queue_prepend(&p.out, &back)
+    conn.taking_mid_msg = 0
+
+cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
+    """Closes the connection; a connect-side pipe keeps its messages and the
+    endpoint retries after RECONNECT_IVL (with backoff to RECONNECT_IVL_MAX)."""
+    cdef zl_conn **pp
+    cdef zl_conn **rr
+    cdef zl_pipe *p
+    cdef zl_socket *s = conn.sock
+    cdef zl_endpoint *ep = conn.ep
+    zl_poller_del(&c.poller, conn.fd)
+    close(conn.fd)
+    pthread_mutex_lock(&c.lock)
+    if conn.in_ready:
+        rr = &c.ready
+        while rr[0] != NULL:
+            if rr[0] == conn:
+                rr[0] = conn.ready_next
+                break
+            rr = &rr[0].ready_next
+    p = conn.pipe
+    if p != NULL and p.conn == conn:
+        p.conn = NULL
+        p.active = 0
+        p.in_paused = 0
+        if p.connect_side:
+            conn_requeue(conn, p)
+        else:
+            p.dead = 1
+            queue_clear(&p.out)
+            if p.inq.msgs == 0:
+                pipe_remove(p)
+        sock_signal(s)
+    if ep != NULL:
+        ep.conn = NULL
+        if reconnect and not s.closing:
+            ep.retry_at = zl_now_ms() + ep.cur_ivl
+            if s.reconnect_ivl_max > ep.cur_ivl:
+                ep.cur_ivl = ep.cur_ivl * 2 if ep.cur_ivl * 2 < s.reconnect_ivl_max else s.reconnect_ivl_max
+    pthread_mutex_unlock(&c.lock)
+    pp = &c.conns
+    while pp[0] != NULL:
+        if pp[0] == conn:
+            pp[0] = conn.next
+            break
+        pp = &pp[0].next
+    queue_clear(&conn.inflight)
+    queue_clear(&conn.ctrl)
+    queue_clear(&conn.msg)
+    decoder_free(&conn.dec)
+    free(conn.rbuf)
+    free(conn.wbuf)
+    free(conn)
+
+cdef int conn_pending_output(zl_conn *conn) noexcept nogil:
+    return conn.wpos < conn.wlen or conn.big != NULL or conn.inflight.head != NULL

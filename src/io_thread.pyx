@@ -1,0 +1,311 @@
+# The I/O thread: one per Context, never holding the GIL.
+#
+# Rules:
+# - It owns the poller, the connections and the listening fds; user threads
+#   reach it only through the command list and the ready list (both under the
+#   context lock) and wake it through its signaler, and only when it sleeps.
+# - Each turn: run commands, flush ready connections, run timers (reconnects,
+#   lingering sockets), then sleep in the poller until an fd or a wake-up.
+# - A socket closed by the user stays here until its linger ends: its pipes'
+#   messages keep going out (connect-side ones keep reconnecting) until they
+#   are written or LINGER ms have passed; then it is freed, and term() is told
+#   when the last socket of the context is gone.
+
+cdef enum:
+    ZL_CMD_LISTEN = 1
+    ZL_CMD_CONNECT = 2
+    ZL_CMD_CLOSE = 3
+    ZL_CMD_UNBIND = 4
+    ZL_CMD_DISCONNECT = 5
+
+cdef enum:
+    ZL_TCP = 1
+    ZL_IPC = 2
+    ZL_INPROC = 3
+
+# poller user data: connections as they are, listeners tagged in the low bit
+cdef inline void *listener_tag(zl_listener *l) noexcept nogil:
+    return <void *>((<size_t>l) | 1)
+
+cdef void listener_close(zl_ctx *c, zl_listener *l) noexcept nogil:
+    """Stops listening; closes the connections accepted from it."""
+    cdef zl_conn *conn = c.conns
+    cdef zl_conn *nxt
+    if l.fd >= 0:
+        zl_poller_del(&c.poller, l.fd)
+        close(l.fd)
+        l.fd = -1
+        if l.ipc_path[0]:
+            unlink(l.ipc_path)
+    while conn != NULL:
+        nxt = conn.next
+        if conn.lst == l:
+            conn_close(c, conn, 0)
+        conn = nxt
+
+cdef void listener_accept(zl_ctx *c, zl_listener *l) noexcept nogil:
+    cdef int fd, one = 1
+    cdef zl_conn *conn
+    while True:
+        fd = accept(l.fd, NULL, NULL)
+        if fd < 0:
+            if errno == EINTR:
+                continue
+            return     # EAGAIN, or a transient error such as EMFILE: try on the next event
+        zl_set_nonblock(fd)
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))  # fails harmlessly on ipc
+        if l.sock.closing:
+            close(fd)
+            continue
+        conn = conn_new(c, l.sock, fd, NULL, l)
+        conn_start(c, conn)
+
+cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
+    """Starts one connection attempt; a failure schedules the next one."""
+    cdef int fd, rc, one = 1
+    ep.retry_at = 0
+    fd = socket(ep.addr.ss_family, SOCK_STREAM, 0)
+    if fd < 0:
+        ep.retry_at = zl_now_ms() + ep.cur_ivl
+        return
+    zl_set_nonblock(fd)
+    if ep.transport == ZL_TCP:
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))
+    rc = connect(fd, <sockaddr *>&ep.addr, ep.addrlen)
+    if rc < 0 and errno != EINPROGRESS and errno != EAGAIN:
+        close(fd)
+        ep.retry_at = zl_now_ms() + ep.cur_ivl
+        return
+    conn_new(c, ep.sock, fd, ep, NULL)
+
+cdef void conn_connected(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    cdef int err = 0
+    cdef socklen_t len = sizeof(err)
+    if getsockopt(conn.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 or err != 0:
+        conn_close(c, conn, 1)
+        return
+    conn_start(c, conn)
+
+cdef void conn_event(zl_ctx *c, zl_conn *conn, int events) noexcept nogil:
+    if conn.state == ZL_CONN_CONNECTING:
+        conn_connected(c, conn)
+        return
+    if events & (ZL_EV_IN | ZL_EV_ERR):
+        if conn_in(c, conn) < 0:
+            conn_close(c, conn, 1)
+            return
+    if events & ZL_EV_OUT:
+        if conn_out(c, conn) < 0:
+            conn_close(c, conn, 1)
+
+cdef void conn_ready(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    """Flush what the user queued, resume reading if the pipe has room again."""
+    if conn.state == ZL_CONN_CONNECTING:
+        return
+    if not (conn.events & ZL_EV_IN) and (conn.pipe == NULL or not conn.pipe.in_paused):
+        conn_set_events(c, conn, conn.events | ZL_EV_IN)
+        if conn_in(c, conn) < 0:
+            conn_close(c, conn, 1)
+            return
+    if not (conn.events & ZL_EV_OUT):   # else the poller tells us when to write
+        if conn_out(c, conn) < 0:
+            conn_close(c, conn, 1)
+
+cdef void socket_start_close(zl_ctx *c, zl_socket *s) noexcept nogil:
+    cdef zl_listener *l
+    cdef zl_listener *ln
+    l = s.listeners
+    while l != NULL:
+        ln = l.next
+        listener_close(c, l)
+        free(l)
+        l = ln
+    s.listeners = NULL
+    s.lingering = 1
+    s.linger_deadline = -1 if s.linger < 0 else zl_now_ms() + s.linger
+
+cdef int socket_drained(zl_ctx *c, zl_socket *s) noexcept nogil:
+    """Whether a closing socket has nothing left to send (lock held)."""
+    cdef int i
+    cdef zl_pipe *p
+    for i in range(s.npipes):
+        p = s.pipes[i]
+        if p.peer != NULL or p.dead:
+            continue
+        if p.out.msgs > 0 or (p.conn != NULL and conn_pending_output(p.conn)):
+            return 0
+    return 1
+
+cdef void socket_free(zl_ctx *c, zl_socket *s) noexcept nogil:
+    """Frees a closed socket after its linger: connections, pipes, endpoints."""
+    cdef zl_conn *conn = c.conns
+    cdef zl_conn *nxt
+    cdef zl_endpoint *ep
+    cdef zl_socket **pp
+    while conn != NULL:
+        nxt = conn.next
+        if conn.sock == s:
+            conn_close(c, conn, 0)
+        conn = nxt
+    pthread_mutex_lock(&c.lock)
+    while s.npipes > 0:
+        pipe_remove(s.pipes[s.npipes - 1])
+    free(s.pipes)
+    while s.endpoints != NULL:
+        ep = s.endpoints
+        s.endpoints = ep.next
+        free(ep)
+    queue_clear(&s.tx)
+    queue_clear(&s.rx)
+    queue_clear(&s.envelope)
+    pp = &c.sockets
+    while pp[0] != NULL:
+        if pp[0] == s:
+            pp[0] = s.next
+            break
+        pp = &pp[0].next
+    c.nsockets -= 1
+    if c.nsockets == 0:
+        zl_signaler_send(c.term_wfd)
+    pthread_mutex_unlock(&c.lock)
+    zl_signaler_close(s.sig_rfd, s.sig_wfd)
+    free(s)
+
+cdef void endpoint_drop(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
+    """disconnect(): closes the endpoint's connection and drops its pipe."""
+    cdef zl_socket *s = ep.sock
+    cdef zl_endpoint **pp
+    if ep.conn != NULL:
+        conn_close(c, ep.conn, 0)
+    pthread_mutex_lock(&c.lock)
+    pp = &s.endpoints
+    while pp[0] != NULL:
+        if pp[0] == ep:
+            pp[0] = ep.next
+            break
+        pp = &pp[0].next
+    if ep.pipe != NULL:
+        pipe_remove(ep.pipe)
+    sock_signal(s)
+    pthread_mutex_unlock(&c.lock)
+    free(ep)
+
+cdef void run_command(zl_ctx *c, zl_cmd *cmd) noexcept nogil:
+    cdef zl_listener *l
+    cdef zl_endpoint *ep
+    if cmd.kind == ZL_CMD_LISTEN:
+        l = <zl_listener *>cmd.ptr
+        zl_poller_add(&c.poller, l.fd, listener_tag(l), ZL_EV_IN)
+    elif cmd.kind == ZL_CMD_CONNECT:
+        ep = <zl_endpoint *>cmd.ptr
+        ep.started = 1
+        endpoint_connect(c, ep)
+    elif cmd.kind == ZL_CMD_CLOSE:
+        socket_start_close(c, <zl_socket *>cmd.ptr)
+    elif cmd.kind == ZL_CMD_UNBIND:
+        l = <zl_listener *>cmd.ptr
+        listener_close(c, l)
+        free(l)
+    elif cmd.kind == ZL_CMD_DISCONNECT:
+        endpoint_drop(c, <zl_endpoint *>cmd.ptr)
+
+cdef long long run_timers(zl_ctx *c) noexcept nogil:
+    """Reconnects that are due and lingering sockets that are done.
+    Returns the poll timeout in ms until the next timer (-1: none)."""
+    cdef long long now = zl_now_ms(), next_at = -1
+    cdef zl_socket *s
+    cdef zl_socket *sn
+    cdef zl_endpoint *ep
+    cdef zl_conn *conn
+    cdef zl_conn *cn
+    cdef int done
+    # handshakes that take too long (HANDSHAKE_IVL)
+    conn = c.conns
+    while conn != NULL:
+        cn = conn.next
+        if conn.state != ZL_CONN_ACTIVE and conn.handshake_deadline > 0:
+            if conn.handshake_deadline <= now:
+                conn_close(c, conn, 1)
+            elif next_at < 0 or conn.handshake_deadline < next_at:
+                next_at = conn.handshake_deadline
+        conn = cn
+    s = c.sockets
+    while s != NULL:
+        sn = s.next
+        ep = s.endpoints
+        while ep != NULL:
+            if ep.started and ep.retry_at > 0 and ep.conn == NULL:
+                if ep.retry_at <= now:
+                    endpoint_connect(c, ep)
+                if ep.retry_at > 0 and (next_at < 0 or ep.retry_at < next_at):
+                    next_at = ep.retry_at
+            ep = ep.next
+        if s.lingering:
+            pthread_mutex_lock(&c.lock)
+            done = socket_drained(c, s)
+            pthread_mutex_unlock(&c.lock)
+            if done or (s.linger_deadline >= 0 and s.linger_deadline <= now):
+                socket_free(c, s)
+            elif s.linger_deadline >= 0 and (next_at < 0 or s.linger_deadline < next_at):
+                next_at = s.linger_deadline
+        s = sn
+    if next_at < 0:
+        return -1
+    return next_at - now if next_at > now else 0
+
+cdef void *io_thread_main(void *arg) noexcept nogil:
+    cdef zl_ctx *c = <zl_ctx *>arg
+    cdef zl_event events[256]
+    cdef zl_cmd *cmd
+    cdef zl_conn *conn
+    cdef int n, i, quit
+    cdef long long timeout
+    cdef size_t tag
+    while True:
+        # commands, one at a time so each sees the state the previous left
+        while True:
+            pthread_mutex_lock(&c.lock)
+            c.io_sleeping = 0
+            cmd = c.cmds
+            if cmd != NULL:
+                c.cmds = cmd.next
+                if c.cmds == NULL:
+                    c.cmds_tail = NULL
+            pthread_mutex_unlock(&c.lock)
+            if cmd == NULL:
+                break
+            run_command(c, cmd)
+            free(cmd)
+        # connections with output queued by user threads
+        while True:
+            pthread_mutex_lock(&c.lock)
+            conn = c.ready
+            if conn != NULL:
+                c.ready = conn.ready_next
+                conn.in_ready = 0
+            pthread_mutex_unlock(&c.lock)
+            if conn == NULL:
+                break
+            conn_ready(c, conn)
+        timeout = run_timers(c)
+        pthread_mutex_lock(&c.lock)
+        quit = c.stop and c.nsockets == 0
+        if c.cmds != NULL or c.ready != NULL:
+            timeout = 0
+        else:
+            c.io_sleeping = 1
+        pthread_mutex_unlock(&c.lock)
+        if quit:
+            break
+        if timeout > 1000000:
+            timeout = 1000000
+        n = zl_poller_wait(&c.poller, events, 256, <int>timeout)
+        for i in range(n):
+            tag = <size_t>events[i].data
+            if tag == 0:
+                zl_signaler_drain(c.wake_rfd)
+            elif tag & 1:
+                listener_accept(c, <zl_listener *>(tag & ~(<size_t>1)))
+            else:
+                conn_event(c, <zl_conn *>events[i].data, events[i].events)
+    return NULL

@@ -1,0 +1,126 @@
+# Pipes: one per peer of a socket, a pair of bounded queues (out, inq).
+# Every function here runs with the context lock held (see _core.pxd).
+#
+# Transfer rules:
+# - tcp/ipc: the user thread appends whole messages to `out` and, when the
+#   connection is not already due to be flushed, puts it on the I/O thread's
+#   ready list (waking the thread only if it sleeps). The I/O thread appends
+#   whole decoded messages to `inq`.
+# - inproc: no I/O thread. Messages move from one socket's `out` straight to
+#   the peer pipe's `inq` while the receiver is under RCVHWM, and the rest wait
+#   in `out` up to SNDHWM: an unread PUSH->PULL holds SNDHWM + RCVHWM, as libzmq.
+
+cdef void sock_signal(zl_socket *s) noexcept nogil:
+    """Tells waiters (recv/send/poll, the FD option) that events may have changed.
+    One write per drain: a busy stream does not make a syscall per message."""
+    if not s.sig_pending:
+        s.sig_pending = 1
+        zl_signaler_send(s.sig_wfd)
+
+cdef void ctx_wake(zl_ctx *c) noexcept nogil:
+    if c.io_sleeping:
+        c.io_sleeping = 0
+        zl_signaler_send(c.wake_wfd)
+
+cdef void ctx_command(zl_ctx *c, int kind, void *ptr) noexcept nogil:
+    cdef zl_cmd *cmd = <zl_cmd *>calloc(1, sizeof(zl_cmd))
+    cmd.kind = kind
+    cmd.ptr = ptr
+    if c.cmds_tail == NULL:
+        c.cmds = cmd
+    else:
+        c.cmds_tail.next = cmd
+    c.cmds_tail = cmd
+    ctx_wake(c)
+
+cdef void conn_mark_ready(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    """Asks the I/O thread to flush conn's output and resume its reading."""
+    if conn.in_ready:
+        return
+    conn.in_ready = 1
+    conn.ready_next = c.ready
+    c.ready = conn
+    ctx_wake(c)
+
+cdef zl_pipe *pipe_new(zl_socket *s, int connect_side) noexcept nogil:
+    cdef zl_pipe *p = <zl_pipe *>calloc(1, sizeof(zl_pipe))
+    cdef zl_pipe **grown
+    if p == NULL:
+        return NULL
+    if s.npipes == s.cap:
+        grown = <zl_pipe **>realloc(s.pipes, (s.cap * 2 + 4) * sizeof(zl_pipe *))
+        if grown == NULL:
+            free(p)
+            return NULL
+        s.pipes = grown
+        s.cap = s.cap * 2 + 4
+    p.sock = s
+    p.connect_side = connect_side
+    queue_init(&p.out)
+    queue_init(&p.inq)
+    s.pipes[s.npipes] = p
+    s.npipes += 1
+    return p
+
+cdef void pipe_remove(zl_pipe *p) noexcept nogil:
+    """Detaches p from its socket and frees it with whatever it still holds."""
+    cdef zl_socket *s = p.sock
+    cdef int i, j = -1
+    for i in range(s.npipes):
+        if s.pipes[i] == p:
+            j = i
+            break
+    if j >= 0:
+        memmove(&s.pipes[j], &s.pipes[j + 1], (s.npipes - j - 1) * sizeof(zl_pipe *))
+        s.npipes -= 1
+        if s.lb_next > j:
+            s.lb_next -= 1
+        if s.fq_next > j:
+            s.fq_next -= 1
+    if s.reply_pipe == p:
+        s.reply_pipe = NULL
+    if p.peer != NULL:
+        p.peer.peer = NULL
+        p.peer = NULL
+    queue_clear(&p.out)
+    queue_clear(&p.inq)
+    free(p)
+
+cdef inline int pipe_can_send(zl_pipe *p) noexcept nogil:
+    return not p.dead and p.out.msgs < p.sock.sndhwm
+
+cdef void inproc_transfer(zl_pipe *p) noexcept nogil:
+    """Moves whole messages from p.out to the inproc peer's inq while it has room."""
+    cdef zl_pipe *q = p.peer
+    cdef int was_full = p.out.msgs >= p.sock.sndhwm
+    cdef int was_empty
+    if q == NULL or q.dead:
+        return
+    was_empty = q.inq.msgs == 0
+    while p.out.msgs > 0 and q.inq.msgs < q.sock.rcvhwm:
+        queue_move_msg(&q.inq, &p.out)
+    if was_empty and q.inq.msgs > 0:
+        sock_signal(q.sock)
+    if was_full and p.out.msgs < p.sock.sndhwm:
+        sock_signal(p.sock)
+
+cdef void pipe_kick(zl_pipe *p) noexcept nogil:
+    """After whole messages were appended to p.out: start moving them."""
+    if p.peer != NULL:
+        inproc_transfer(p)
+    elif p.conn != NULL:
+        conn_mark_ready(<zl_ctx *>p.sock.ctx, p.conn)
+
+cdef void pipe_after_read(zl_pipe *p) noexcept nogil:
+    """After a message was taken from p.inq: refill or resume the sender."""
+    if p.peer != NULL:
+        inproc_transfer(p.peer)
+    elif p.in_paused and p.conn != NULL and p.inq.msgs < p.sock.rcvhwm:
+        p.in_paused = 0
+        conn_mark_ready(<zl_ctx *>p.sock.ctx, p.conn)
+    if p.dead and p.inq.msgs == 0:
+        pipe_remove(p)
+
+cdef void pipe_push_msg(zl_pipe *p, zl_queue *msg) noexcept nogil:
+    queue_splice(&p.out, msg)
+    pipe_kick(p)

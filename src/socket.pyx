@@ -1,0 +1,551 @@
+# Socket: the Python face of one zl_socket. Per-frame work (send/recv) is a
+# copy into or out of C memory plus a few pointer moves under the context
+# lock; waiting happens with the GIL released.
+
+cdef set _SUPPORTED_TYPES = {ZL_PAIR, ZL_PUSH, ZL_PULL, ZL_REQ, ZL_REP}
+
+# options with an int value held in the zl_socket
+cdef dict _INT_OPTIONS = {
+    ZL_OPT_LINGER: "linger", ZL_OPT_SNDHWM: "sndhwm", ZL_OPT_RCVHWM: "rcvhwm",
+    ZL_OPT_RCVTIMEO: "rcvtimeo", ZL_OPT_SNDTIMEO: "sndtimeo",
+    ZL_OPT_RECONNECT_IVL: "reconnect_ivl", ZL_OPT_RECONNECT_IVL_MAX: "reconnect_ivl_max",
+    ZL_OPT_BACKLOG: "backlog", ZL_OPT_IPV6: "ipv6", ZL_OPT_IMMEDIATE: "immediate",
+    ZL_OPT_HANDSHAKE_IVL: "handshake_ivl", ZL_OPT_MAXMSGSIZE: "maxmsgsize",
+}
+# options libzmq has that we accept and report back but that change nothing
+# yet (kernel buffer sizes, TCP keepalive, multicast, TOS, timeouts of later
+# issues); each is listed in the README's compatibility table.
+cdef dict _STORED_INT_OPTIONS = {
+    4: 0,        # AFFINITY
+    8: 100,      # RATE
+    9: 10000,    # RECOVERY_IVL
+    ZL_OPT_SNDBUF: -1, ZL_OPT_RCVBUF: -1,
+    25: 1,       # MULTICAST_HOPS
+    34: -1, 35: -1, 36: -1, 37: -1,   # TCP_KEEPALIVE, _CNT, _IDLE, _INTVL
+    57: 0,       # TOS
+    79: 0,       # CONNECT_TIMEOUT
+    80: 0,       # TCP_MAXRT
+}
+
+cdef class Socket:
+    """A zmqlite socket (see zmqlite.Socket for the pyzmq-style helpers)."""
+
+    def __cinit__(self, context=None, socket_type=None, *args, **kwargs):
+        cdef Context ctx
+        cdef zl_socket *s
+        cdef zl_ctx *c
+        cdef int t
+        if not isinstance(context, Context):
+            raise TypeError("a zmqlite Context is required, got %r" % (context,))
+        ctx = context
+        if ctx.closed or ctx._ctx == NULL or ctx._ctx.terminating:
+            raise _zmq_error(ZL_ETERM, None)
+        t = int(socket_type)
+        if t not in _SUPPORTED_TYPES:
+            raise _zmq_error(EINVAL, "socket type %d is not supported by zmqlite yet" % t)
+        c = ctx._ctx
+        s = <zl_socket *>calloc(1, sizeof(zl_socket))
+        if s == NULL:
+            raise MemoryError()
+        if zl_signaler_open(&s.sig_rfd, &s.sig_wfd) < 0:
+            free(s)
+            raise _zmq_error(errno, None)
+        s.ctx = c
+        s.type = t
+        s.sndhwm = s.rcvhwm = ZL_DEFAULT_HWM
+        s.linger = -1
+        s.rcvtimeo = s.sndtimeo = -1
+        s.reconnect_ivl = ZL_DEFAULT_RECONNECT_IVL
+        s.backlog = ZL_DEFAULT_BACKLOG
+        s.handshake_ivl = ZL_DEFAULT_HANDSHAKE_IVL
+        s.maxmsgsize = -1
+        queue_init(&s.tx)
+        queue_init(&s.rx)
+        queue_init(&s.envelope)
+        pthread_mutex_lock(&c.lock)
+        s.next = c.sockets
+        c.sockets = s
+        c.nsockets += 1
+        pthread_mutex_unlock(&c.lock)
+        self._s = s
+        self.context = ctx
+        self.socket_type = t
+        self._fork_gen = _fork_generation
+        self._stored = {}
+
+    def __init__(self, context=None, socket_type=None, *args, **kwargs):
+        pass
+
+    def __dealloc__(self):
+        if self._s != NULL and self._fork_gen == _fork_generation:
+            self._close(-2)
+
+    cdef zl_socket *_sock(self) except NULL:
+        if self._s == NULL:
+            raise _zmq_error(ENOTSOCK, None)
+        if self._fork_gen != _fork_generation:
+            raise _zmq_error(ENOTSUP, "this socket was made before fork(); make a new Context in the child")
+        return self._s
+
+    @property
+    def closed(self):
+        return self._s == NULL
+
+    # ----------------------------------------------------------- endpoints
+
+    def bind(self, addr):
+        cdef zl_socket *s = self._sock()
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
+        cdef zl_listener *l
+        scheme, rest = split_endpoint(addr)
+        if scheme == "inproc":
+            self._bind_inproc(rest)
+            return
+        l = <zl_listener *>calloc(1, sizeof(zl_listener))
+        l.fd = -1
+        try:
+            open_listener(s, scheme, rest, l)
+        except BaseException:
+            free(l)
+            raise
+        pthread_mutex_lock(&c.lock)
+        l.next = s.listeners
+        s.listeners = l
+        strcpy(s.last_endpoint, l.endpoint)
+        ctx_command(c, ZL_CMD_LISTEN, l)
+        pthread_mutex_unlock(&c.lock)
+
+    cdef _bind_inproc(self, str name):
+        cdef zl_socket *s = self._s
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
+        cdef bytes bname = name.encode()
+        cdef zl_inproc_bind *b
+        cdef zl_socket *o
+        cdef int i
+        if len(bname) >= 256:
+            raise _zmq_error(ENAMETOOLONG, None)
+        pthread_mutex_lock(&c.lock)
+        b = c.inproc_binds
+        while b != NULL:
+            if strcmp(b.name, bname) == 0:
+                pthread_mutex_unlock(&c.lock)
+                raise _zmq_error(EADDRINUSE, None)
+            b = b.next
+        b = <zl_inproc_bind *>calloc(1, sizeof(zl_inproc_bind))
+        b.sock = s
+        strcpy(b.name, bname)
+        b.next = c.inproc_binds
+        c.inproc_binds = b
+        s.last_endpoint[0] = 0
+        strcpy(s.last_endpoint, b"inproc://" + bname)
+        # connect() may have come first: join every pipe waiting for this name
+        o = c.sockets
+        while o != NULL:
+            if not o.closing:
+                for i in range(o.npipes):
+                    if o.pipes[i].connect_side and o.pipes[i].ep == NULL and o.pipes[i].peer == NULL \
+                            and strcmp(o.pipes[i].inproc_name, bname) == 0:
+                        inproc_link(o.pipes[i], s)
+            o = o.next
+        pthread_mutex_unlock(&c.lock)
+
+    def connect(self, addr):
+        cdef zl_socket *s = self._sock()
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
+        cdef zl_endpoint *ep
+        cdef zl_pipe *p
+        cdef bytes baddr
+        scheme, rest = split_endpoint(addr)
+        baddr = addr.encode()
+        if len(baddr) >= 300:
+            raise _zmq_error(ENAMETOOLONG, None)
+        if scheme == "inproc":
+            self._connect_inproc(rest)
+            return
+        ep = <zl_endpoint *>calloc(1, sizeof(zl_endpoint))
+        try:
+            if scheme == "tcp":
+                host, port = split_host_port(rest, False)
+                resolve_tcp(host, port, False, s.ipv6, &ep.addr, &ep.addrlen)
+                ep.transport = ZL_TCP
+            else:
+                resolve_ipc(rest, &ep.addr, &ep.addrlen)
+                ep.transport = ZL_IPC
+        except BaseException:
+            free(ep)
+            raise
+        strcpy(ep.endpoint, baddr)
+        ep.sock = s
+        ep.cur_ivl = s.reconnect_ivl if s.reconnect_ivl > 0 else ZL_DEFAULT_RECONNECT_IVL
+        pthread_mutex_lock(&c.lock)
+        p = pipe_new(s, 1)
+        p.ep = ep
+        ep.pipe = p
+        ep.next = s.endpoints
+        s.endpoints = ep
+        strcpy(s.last_endpoint, baddr)
+        sock_signal(s)     # a connect-side pipe can take messages now: POLLOUT
+        ctx_command(c, ZL_CMD_CONNECT, ep)
+        pthread_mutex_unlock(&c.lock)
+
+    cdef _connect_inproc(self, str name):
+        cdef zl_socket *s = self._s
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
+        cdef bytes bname = name.encode()
+        cdef zl_inproc_bind *b
+        cdef zl_pipe *p
+        if len(bname) >= 256:
+            raise _zmq_error(ENAMETOOLONG, None)
+        pthread_mutex_lock(&c.lock)
+        p = pipe_new(s, 1)
+        strcpy(p.inproc_name, bname)
+        strcpy(s.last_endpoint, b"inproc://" + bname)
+        b = c.inproc_binds
+        while b != NULL:
+            if strcmp(b.name, bname) == 0:
+                inproc_link(p, b.sock)
+                break
+            b = b.next
+        sock_signal(s)
+        pthread_mutex_unlock(&c.lock)
+
+    def unbind(self, addr):
+        cdef zl_socket *s = self._sock()
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
+        cdef zl_listener **pl
+        cdef zl_listener *l
+        cdef zl_inproc_bind **pb
+        cdef zl_inproc_bind *b
+        scheme, rest = split_endpoint(addr)
+        key = addr.replace("://*:", "://0.0.0.0:").encode()
+        pthread_mutex_lock(&c.lock)
+        if scheme == "inproc":
+            pb = &c.inproc_binds
+            while pb[0] != NULL:
+                b = pb[0]
+                if b.sock == s and strcmp(b.name, rest.encode()) == 0:
+                    pb[0] = b.next
+                    free(b)
+                    pthread_mutex_unlock(&c.lock)
+                    return
+                pb = &b.next
+        else:
+            pl = &s.listeners
+            while pl[0] != NULL:
+                l = pl[0]
+                if strcmp(l.endpoint, key) == 0:
+                    pl[0] = l.next
+                    ctx_command(c, ZL_CMD_UNBIND, l)
+                    pthread_mutex_unlock(&c.lock)
+                    return
+                pl = &l.next
+        pthread_mutex_unlock(&c.lock)
+        raise _zmq_error(ENOENT, None)
+
+    def disconnect(self, addr):
+        cdef zl_socket *s = self._sock()
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
+        cdef zl_endpoint **pe
+        cdef zl_endpoint *ep
+        cdef zl_pipe *p
+        cdef int i
+        scheme, rest = split_endpoint(addr)
+        baddr = addr.encode()
+        pthread_mutex_lock(&c.lock)
+        if scheme == "inproc":
+            for i in range(s.npipes):
+                p = s.pipes[i]
+                if p.connect_side and p.ep == NULL and strcmp(p.inproc_name, rest.encode()) == 0:
+                    pipe_remove(p)
+                    pthread_mutex_unlock(&c.lock)
+                    return
+        else:
+            pe = &s.endpoints
+            while pe[0] != NULL:
+                ep = pe[0]
+                if strcmp(ep.endpoint, baddr) == 0:
+                    pe[0] = ep.next
+                    ctx_command(c, ZL_CMD_DISCONNECT, ep)
+                    pthread_mutex_unlock(&c.lock)
+                    return
+                pe = &ep.next
+        pthread_mutex_unlock(&c.lock)
+        raise _zmq_error(ENOENT, None)
+
+    # ------------------------------------------------------------- closing
+
+    def close(self, linger=None):
+        """Closes the socket; undelivered messages keep going out in the
+        background for LINGER ms (forever with -1, the default)."""
+        if self._s == NULL:
+            return
+        if self._fork_gen != _fork_generation:
+            self._s = NULL
+            return
+        self._close(-2 if linger is None else int(linger))
+
+    cdef _close(self, int linger):
+        cdef zl_socket *s = self._s
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
+        cdef zl_inproc_bind **pb
+        cdef zl_inproc_bind *b
+        cdef int i
+        pthread_mutex_lock(&c.lock)
+        s.closing = 1
+        if linger != -2:
+            s.linger = linger
+        pb = &c.inproc_binds
+        while pb[0] != NULL:
+            b = pb[0]
+            if b.sock == s:
+                pb[0] = b.next
+                free(b)
+            else:
+                pb = &b.next
+        for i in range(s.npipes):
+            if s.pipes[i].peer != NULL:
+                inproc_unlink(s.pipes[i], 1)
+        ctx_command(c, ZL_CMD_CLOSE, s)
+        pthread_mutex_unlock(&c.lock)
+        self._s = NULL
+
+    # ------------------------------------------------------- send and recv
+
+    def send(self, data, int flags=0, copy=True, track=False):
+        """Sends one frame (SNDMORE: more frames of the message follow)."""
+        cdef zl_socket *s = self._sock()
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
+        cdef zl_frame *f
+        cdef Py_buffer view
+        cdef int rc, w
+        cdef long long deadline = -2
+        if isinstance(data, str):
+            raise TypeError("unicode not allowed, use send_string")
+        if type(data) is bytes:
+            f = frame_new(PyBytes_GET_SIZE(data))
+            if f == NULL:
+                raise MemoryError()
+            memcpy(f.data, PyBytes_AS_STRING(data), f.size)
+        else:
+            if hasattr(data, "buffer") and not PyObject_CheckBuffer(data):
+                data = data.buffer      # a Frame-like object
+            PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+            f = frame_new(view.len)
+            if f != NULL:
+                memcpy(f.data, view.buf, view.len)
+            PyBuffer_Release(&view)
+            if f == NULL:
+                raise MemoryError()
+        if flags & ZL_SNDMORE:
+            f.flags = ZL_FLAG_MORE
+        while True:
+            pthread_mutex_lock(&c.lock)
+            rc = sock_send_frame(s, f)
+            pthread_mutex_unlock(&c.lock)
+            if rc == 0:
+                return None
+            if rc != EAGAIN or (flags & ZL_DONTWAIT):
+                frame_free(f)
+                raise _zmq_error(rc, None)
+            if deadline == -2:
+                deadline = -1 if s.sndtimeo < 0 else zl_now_ms() + s.sndtimeo
+            with nogil:
+                w = sock_wait(c, s, ZL_POLLOUT, deadline)
+            if w == EINTR:
+                try:
+                    _check_signals()
+                except BaseException:
+                    frame_free(f)
+                    raise
+            elif w == EAGAIN:
+                frame_free(f)
+                raise _zmq_error(EAGAIN, None)
+
+    def recv(self, int flags=0, copy=True, track=False):
+        """Receives one frame as bytes (RCVMORE tells whether more follow)."""
+        cdef zl_socket *s = self._sock()
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
+        cdef zl_frame *f = NULL
+        cdef int rc, w
+        cdef long long deadline = -2
+        cdef object result
+        while True:
+            pthread_mutex_lock(&c.lock)
+            rc = sock_recv_frame(s, &f)
+            pthread_mutex_unlock(&c.lock)
+            if rc == 0:
+                try:
+                    result = PyBytes_FromStringAndSize(<char *>f.data, f.size)
+                finally:
+                    frame_free(f)
+                return result
+            if rc != EAGAIN or (flags & ZL_DONTWAIT):
+                raise _zmq_error(rc, None)
+            if deadline == -2:
+                deadline = -1 if s.rcvtimeo < 0 else zl_now_ms() + s.rcvtimeo
+            with nogil:
+                w = sock_wait(c, s, ZL_POLLIN, deadline)
+            if w == EINTR:
+                _check_signals()
+            elif w == EAGAIN:
+                raise _zmq_error(EAGAIN, None)
+
+    def _events(self):
+        """POLLIN/POLLOUT as they stand now; re-arms the FD signal."""
+        cdef zl_socket *s = self._sock()
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
+        cdef int ev
+        pthread_mutex_lock(&c.lock)
+        s.sig_pending = 0
+        zl_signaler_drain(s.sig_rfd)
+        ev = sock_events(s)
+        terminating = c.terminating
+        pthread_mutex_unlock(&c.lock)
+        if terminating:
+            raise _zmq_error(ZL_ETERM, None)
+        return ev
+
+    # ------------------------------------------------------------- options
+
+    def setsockopt(self, int option, value):
+        cdef zl_socket *s = self._sock()
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
+        cdef bytes b
+        if option == ZL_OPT_ROUTING_ID:
+            if isinstance(value, str):
+                raise TypeError("unicode not allowed, use setsockopt_string")
+            b = bytes(value)
+            if len(b) > 255 or (len(b) > 0 and b[0] == 0):
+                raise _zmq_error(EINVAL, None)
+            memcpy(s.routing_id, <char *>b, len(b))
+            s.routing_id_len = len(b)
+            return
+        name = _INT_OPTIONS.get(option)
+        if name is None and option not in _STORED_INT_OPTIONS:
+            raise _zmq_error(EINVAL, None)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError("option %d takes an int, got %r" % (option, value))
+        if name is None:
+            self._stored[option] = value
+            return
+        if not (-2**63 <= value < 2**63):
+            raise _zmq_error(EINVAL, None)
+        if option != ZL_OPT_MAXMSGSIZE and not (-2**31 <= value < 2**31):
+            raise _zmq_error(EINVAL, None)
+        if option in (ZL_OPT_SNDHWM, ZL_OPT_RCVHWM, ZL_OPT_RECONNECT_IVL_MAX, ZL_OPT_BACKLOG,
+                      ZL_OPT_HANDSHAKE_IVL) and value < 0:
+            raise _zmq_error(EINVAL, None)
+        if option in (ZL_OPT_LINGER, ZL_OPT_RCVTIMEO, ZL_OPT_SNDTIMEO, ZL_OPT_RECONNECT_IVL,
+                      ZL_OPT_MAXMSGSIZE) and value < -1:
+            raise _zmq_error(EINVAL, None)
+        pthread_mutex_lock(&c.lock)
+        if option == ZL_OPT_LINGER: s.linger = value
+        elif option == ZL_OPT_SNDHWM: s.sndhwm = value if value > 0 else 0x7fffffff
+        elif option == ZL_OPT_RCVHWM: s.rcvhwm = value if value > 0 else 0x7fffffff
+        elif option == ZL_OPT_RCVTIMEO: s.rcvtimeo = value
+        elif option == ZL_OPT_SNDTIMEO: s.sndtimeo = value
+        elif option == ZL_OPT_RECONNECT_IVL: s.reconnect_ivl = value
+        elif option == ZL_OPT_RECONNECT_IVL_MAX: s.reconnect_ivl_max = value
+        elif option == ZL_OPT_BACKLOG: s.backlog = value
+        elif option == ZL_OPT_IPV6: s.ipv6 = 1 if value else 0
+        elif option == ZL_OPT_IMMEDIATE: s.immediate = 1 if value else 0
+        elif option == ZL_OPT_HANDSHAKE_IVL: s.handshake_ivl = value
+        elif option == ZL_OPT_MAXMSGSIZE: s.maxmsgsize = value
+        # a raised HWM may unblock a sender or a paused connection
+        sock_signal(s)
+        pthread_mutex_unlock(&c.lock)
+
+    def getsockopt(self, int option):
+        cdef zl_socket *s = self._sock()
+        if option == ZL_OPT_ROUTING_ID:
+            return (<char *>s.routing_id)[:s.routing_id_len]
+        if option == ZL_OPT_LAST_ENDPOINT:
+            return (<char *>s.last_endpoint)[:strlen(s.last_endpoint)]
+        if option == ZL_OPT_TYPE:
+            return s.type
+        if option == ZL_OPT_RCVMORE:
+            return s.rcvmore
+        if option == ZL_OPT_FD:
+            return s.sig_rfd
+        if option == ZL_OPT_EVENTS:
+            return self._events()
+        if option == ZL_OPT_MECHANISM:
+            return 0
+        if option == ZL_OPT_LINGER: return s.linger
+        if option == ZL_OPT_SNDHWM: return 0 if s.sndhwm == 0x7fffffff else s.sndhwm
+        if option == ZL_OPT_RCVHWM: return 0 if s.rcvhwm == 0x7fffffff else s.rcvhwm
+        if option == ZL_OPT_RCVTIMEO: return s.rcvtimeo
+        if option == ZL_OPT_SNDTIMEO: return s.sndtimeo
+        if option == ZL_OPT_RECONNECT_IVL: return s.reconnect_ivl
+        if option == ZL_OPT_RECONNECT_IVL_MAX: return s.reconnect_ivl_max
+        if option == ZL_OPT_BACKLOG: return s.backlog
+        if option == ZL_OPT_IPV6: return s.ipv6
+        if option == ZL_OPT_IMMEDIATE: return s.immediate
+        if option == ZL_OPT_HANDSHAKE_IVL: return s.handshake_ivl
+        if option == ZL_OPT_MAXMSGSIZE: return s.maxmsgsize
+        if option in _STORED_INT_OPTIONS:
+            return self._stored.get(option, _STORED_INT_OPTIONS[option])
+        raise _zmq_error(EINVAL, None)
+
+
+cdef int sock_wait(zl_ctx *c, zl_socket *s, int events, long long deadline) noexcept nogil:
+    """Waits until `events` may be ready, the context terminates, or the
+    deadline (monotonic ms, -1 none) passes. Returns 0 (look again), EAGAIN
+    (timed out) or EINTR (a signal arrived: the caller runs the handlers)."""
+    cdef pollfd pfd
+    cdef int ready, rc
+    cdef long long timeout = -1
+    pthread_mutex_lock(&c.lock)
+    s.sig_pending = 0
+    zl_signaler_drain(s.sig_rfd)
+    ready = (sock_events(s) & events) or c.terminating
+    pthread_mutex_unlock(&c.lock)
+    if ready:
+        return 0
+    if deadline >= 0:
+        timeout = deadline - zl_now_ms()
+        if timeout <= 0:
+            return EAGAIN
+    pfd.fd = s.sig_rfd
+    pfd.events = POLLIN
+    pfd.revents = 0
+    rc = poll(&pfd, 1, <int>timeout)
+    if rc < 0:
+        return EINTR if errno == EINTR else 0
+    if rc == 0:
+        return EAGAIN
+    return 0
+
+cdef void inproc_link(zl_pipe *p, zl_socket *binder) noexcept nogil:
+    """Joins connect-side inproc pipe p to a new pipe of the binding socket."""
+    cdef zl_pipe *q
+    if not socket_types_compatible(p.sock.type, binder.type):
+        return
+    q = pipe_new(binder, 0)
+    if q == NULL:
+        return
+    p.peer = q
+    q.peer = p
+    p.active = q.active = 1
+    inproc_transfer(p)
+    sock_signal(p.sock)
+    sock_signal(binder)
+
+cdef void inproc_unlink(zl_pipe *p, int flush) noexcept nogil:
+    """Separates p from its inproc peer; with flush, p's queued messages are
+    handed over first (a closing socket delivers what it was sent). The peer
+    waits for a new binder if it is connect-side, else it is gone once read."""
+    cdef zl_pipe *q = p.peer
+    if q == NULL:
+        return
+    if flush:
+        queue_splice(&q.inq, &p.out)
+    p.peer = NULL
+    q.peer = NULL
+    p.active = 0
+    q.active = 0
+    sock_signal(q.sock)
+    if not q.connect_side:
+        q.dead = 1
+        if q.inq.msgs == 0:
+            pipe_remove(q)

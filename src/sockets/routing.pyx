@@ -1,0 +1,237 @@
+# Socket types: how messages are routed between the user and the pipes.
+# Every function runs with the context lock held.
+#
+#   lb  round-robin over pipes with room (PUSH, REQ; PAIR has one pipe)
+#   fq  fair-queue over pipes with messages (PULL, PAIR, REP)
+# plus the REQ/REP envelope state machines of RFC 28: REQ puts an empty
+# delimiter frame before the request and strips it from the reply; REP keeps
+# everything up to and including the delimiter and puts it back on the reply.
+
+# Which peer types each type accepts (ZMTP.md; libzmq's check_socket_type).
+cdef int socket_types_compatible(int ours, int theirs) noexcept nogil:
+    if ours == ZL_PAIR:
+        return theirs == ZL_PAIR
+    if ours == ZL_PUSH:
+        return theirs == ZL_PULL
+    if ours == ZL_PULL:
+        return theirs == ZL_PUSH
+    if ours == ZL_REQ:
+        return theirs == ZL_REP or theirs == ZL_ROUTER
+    if ours == ZL_REP:
+        return theirs == ZL_REQ or theirs == ZL_DEALER
+    if ours == ZL_DEALER:
+        return theirs == ZL_REP or theirs == ZL_DEALER or theirs == ZL_ROUTER
+    if ours == ZL_ROUTER:
+        return theirs == ZL_REQ or theirs == ZL_DEALER or theirs == ZL_ROUTER
+    if ours == ZL_PUB or ours == ZL_XPUB:
+        return theirs == ZL_SUB or theirs == ZL_XSUB
+    if ours == ZL_SUB or ours == ZL_XSUB:
+        return theirs == ZL_PUB or theirs == ZL_XPUB
+    return 0
+
+cdef const char *SOCKET_TYPE_NAMES[11]
+SOCKET_TYPE_NAMES[:] = [b"PAIR", b"PUB", b"SUB", b"REQ", b"REP", b"DEALER",
+                        b"ROUTER", b"PULL", b"PUSH", b"XPUB", b"XSUB"]
+
+cdef int socket_type_from_name(const unsigned char *name, size_t n) noexcept nogil:
+    cdef int t
+    for t in range(ZL_NSOCKET_TYPES):
+        if strlen(SOCKET_TYPE_NAMES[t]) == n and memcmp(SOCKET_TYPE_NAMES[t], name, n) == 0:
+            return t
+    return -1
+
+cdef inline int type_can_send(int t) noexcept nogil:
+    return t == ZL_PAIR or t == ZL_PUSH or t == ZL_REQ or t == ZL_REP
+
+cdef inline int type_can_recv(int t) noexcept nogil:
+    return t == ZL_PAIR or t == ZL_PULL or t == ZL_REQ or t == ZL_REP
+
+cdef zl_pipe *lb_pick(zl_socket *s) noexcept nogil:
+    """The next pipe with room in round-robin order, or NULL."""
+    cdef int i, k
+    cdef zl_pipe *p
+    for i in range(s.npipes):
+        k = (s.lb_next + i) % s.npipes
+        p = s.pipes[k]
+        if pipe_can_send(p):
+            s.lb_next = (k + 1) % s.npipes
+            return p
+    return NULL
+
+cdef zl_pipe *fq_pick(zl_socket *s) noexcept nogil:
+    """The next pipe holding a message in fair-queue order, or NULL."""
+    cdef int i, k
+    cdef zl_pipe *p
+    for i in range(s.npipes):
+        k = (s.fq_next + i) % s.npipes
+        p = s.pipes[k]
+        if p.inq.msgs > 0:
+            s.fq_next = (k + 1) % s.npipes
+            return p
+    return NULL
+
+cdef int sock_can_send(zl_socket *s) noexcept nogil:
+    """Whether a new message may be started now (the POLLOUT condition)."""
+    cdef int i
+    if s.type == ZL_REP:
+        return s.req_waiting
+    if s.type == ZL_REQ and s.req_waiting:
+        return 0
+    if s.type == ZL_PAIR:
+        return s.npipes > 0 and pipe_can_send(s.pipes[0])
+    for i in range(s.npipes):
+        if pipe_can_send(s.pipes[i]):
+            return 1
+    return 0
+
+cdef int sock_can_recv(zl_socket *s) noexcept nogil:
+    """Whether recv() would return a frame now (the POLLIN condition)."""
+    cdef int i
+    if s.rx.head != NULL:
+        return 1
+    if s.type == ZL_REQ:
+        return s.req_waiting and s.reply_pipe != NULL and s.reply_pipe.inq.msgs > 0
+    if s.type == ZL_REP and s.req_waiting:
+        return 0
+    for i in range(s.npipes):
+        if s.pipes[i].inq.msgs > 0:
+            return 1
+    return 0
+
+cdef int sock_events(zl_socket *s) noexcept nogil:
+    cdef int ev = 0
+    if type_can_recv(s.type) and sock_can_recv(s):
+        ev |= ZL_POLLIN
+    if type_can_send(s.type) and (s.tx.head != NULL or sock_can_send(s)):
+        ev |= ZL_POLLOUT
+    return ev
+
+cdef int sock_xsend(zl_socket *s) noexcept nogil:
+    """Routes the whole message in s.tx to a pipe (or drops it, where the
+    pattern says so). Returns 0; s.tx is empty afterwards."""
+    cdef zl_pipe *p
+    cdef zl_frame *delim
+    cdef zl_queue msg
+    queue_init(&msg)
+    if s.type == ZL_REP:
+        # the reply goes back along the request's envelope; a vanished
+        # requester means the reply is dropped (RFC 28)
+        p = s.reply_pipe
+        s.req_waiting = 0
+        s.reply_pipe = NULL
+        if p == NULL or p.dead:
+            queue_clear(&s.envelope)
+            queue_clear(&s.tx)
+            return 0
+        queue_splice(&msg, &s.envelope)
+        queue_splice(&msg, &s.tx)
+        pipe_push_msg(p, &msg)
+        return 0
+    if s.type == ZL_PAIR:
+        p = s.pipes[0] if s.npipes > 0 else NULL
+    else:
+        p = lb_pick(s)
+    if p == NULL:
+        # the pipe chosen when the first frame was accepted has gone since
+        queue_clear(&s.tx)
+        return 0
+    if s.type == ZL_REQ:
+        delim = frame_new(0)
+        delim.flags = ZL_FLAG_MORE
+        queue_push(&msg, delim)
+        s.req_waiting = 1
+        s.reply_pipe = p
+    queue_splice(&msg, &s.tx)
+    pipe_push_msg(p, &msg)
+    return 0
+
+cdef int sock_send_frame(zl_socket *s, zl_frame *f) noexcept nogil:
+    """Accepts one frame from send(). Returns 0 (frame owned by the socket),
+    or a positive errno (frame still the caller's)."""
+    if (<zl_ctx *>s.ctx).terminating:
+        return ZL_ETERM
+    if not type_can_send(s.type):
+        return ENOTSUP
+    if s.tx.head == NULL:
+        if s.type == ZL_REQ and s.req_waiting:
+            return ZL_EFSM
+        if s.type == ZL_REP and not s.req_waiting:
+            return ZL_EFSM
+        if not sock_can_send(s):
+            return EAGAIN
+    queue_push(&s.tx, f)
+    if not (f.flags & ZL_FLAG_MORE):
+        sock_xsend(s)
+    return 0
+
+cdef int sock_xrecv(zl_socket *s) noexcept nogil:
+    """Moves the next whole message for the user into s.rx. Returns 0 or EAGAIN."""
+    cdef zl_pipe *p
+    cdef zl_frame *f
+    cdef int i
+    if s.type == ZL_REQ:
+        # only the reply from the pipe the request went to counts; anything
+        # else is a stale or stray message and is dropped (RFC 28)
+        for i in range(s.npipes - 1, -1, -1):
+            p = s.pipes[i]
+            if p != s.reply_pipe and p.inq.msgs > 0:
+                while p.inq.msgs > 0:
+                    queue_drop_msg(&p.inq)
+                pipe_after_read(p)
+        p = s.reply_pipe
+        while p != NULL and p.inq.msgs > 0:
+            f = p.inq.head
+            if f.size != 0 or not (f.flags & ZL_FLAG_MORE):
+                queue_drop_msg(&p.inq)      # no empty delimiter: malformed reply
+                continue
+            frame_free(queue_pop(&p.inq))
+            queue_move_msg(&s.rx, &p.inq)
+            s.req_waiting = 0
+            s.reply_pipe = NULL
+            pipe_after_read(p)
+            return 0
+        return EAGAIN
+    while True:
+        p = fq_pick(s)
+        if p == NULL:
+            return EAGAIN
+        if s.type == ZL_REP:
+            # split off the envelope: frames up to and including the empty delimiter
+            queue_clear(&s.envelope)
+            while p.inq.head != NULL:
+                f = queue_pop(&p.inq)
+                queue_push(&s.envelope, f)
+                if f.size == 0 or not (f.flags & ZL_FLAG_MORE):
+                    break
+            f = s.envelope.tail
+            if f.size != 0 or not (f.flags & ZL_FLAG_MORE):
+                queue_clear(&s.envelope)    # no delimiter: not a request, drop it
+                pipe_after_read(p)
+                continue
+            s.envelope.msgs = 0   # the envelope is a message prefix, not a message
+            queue_move_msg(&s.rx, &p.inq)
+            s.req_waiting = 1
+            s.reply_pipe = p
+        else:
+            queue_move_msg(&s.rx, &p.inq)
+        pipe_after_read(p)
+        return 0
+
+cdef int sock_recv_frame(zl_socket *s, zl_frame **out) noexcept nogil:
+    """Gives the next frame for recv() in *out. Returns 0 or a positive errno."""
+    cdef int rc
+    if s.rx.head == NULL:
+        if (<zl_ctx *>s.ctx).terminating:
+            return ZL_ETERM
+        if not type_can_recv(s.type):
+            return ENOTSUP
+        if s.type == ZL_REQ and not s.req_waiting:
+            return ZL_EFSM
+        if s.type == ZL_REP and s.req_waiting:
+            return ZL_EFSM
+        rc = sock_xrecv(s)
+        if rc:
+            return rc
+    out[0] = queue_pop(&s.rx)
+    s.rcvmore = 1 if (out[0].flags & ZL_FLAG_MORE) else 0
+    return 0

@@ -1,0 +1,169 @@
+# Endpoint parsing and the listening/connecting fds: Python-level code that
+# runs in the user's thread at bind()/connect() time (not the hot path), so
+# that bind errors such as EADDRINUSE are raised where the user can see them.
+
+import os as _os
+import tempfile as _tempfile
+
+cdef tuple split_endpoint(str addr):
+    """'tcp://host:port' -> ('tcp', 'host:port'); errno as libzmq for bad ones."""
+    if not isinstance(addr, str):
+        raise TypeError("endpoint must be str, not %s" % type(addr).__name__)
+    scheme, sep, rest = addr.partition("://")
+    if not sep or not rest:
+        raise _zmq_error(EINVAL, "Invalid argument: endpoint %r" % addr)
+    if scheme not in ("tcp", "ipc", "inproc"):
+        raise _zmq_error(EPROTONOSUPPORT, None)
+    return scheme, rest
+
+cdef tuple split_host_port(str rest, bint for_bind):
+    """'host:port' with host '*', a name, an IPv4 or a [IPv6] literal."""
+    if rest.startswith("["):
+        end = rest.find("]")
+        if end < 0 or rest[end + 1:end + 2] != ":":
+            raise _zmq_error(EINVAL, None)
+        host, port = rest[1:end], rest[end + 2:]
+    else:
+        host, sep, port = rest.rpartition(":")
+        if not sep:
+            raise _zmq_error(EINVAL, None)
+    if port in ("*", "0"):
+        if not for_bind:
+            raise _zmq_error(EINVAL, None)
+        port = 0
+    else:
+        if not port.isdigit() or int(port) > 65535:
+            raise _zmq_error(EINVAL, None)
+        port = int(port)
+    if not host:
+        raise _zmq_error(EINVAL, None)
+    return host, port
+
+cdef int resolve_tcp(str host, int port, bint for_bind, bint ipv6, sockaddr_storage *out, socklen_t *outlen) except -1:
+    """Fills out with the address: literals directly, '*' as the wildcard,
+    names through getaddrinfo (IPv4 first unless IPV6 is on)."""
+    cdef sockaddr_in *a4 = <sockaddr_in *>out
+    cdef sockaddr_in6 *a6 = <sockaddr_in6 *>out
+    cdef addrinfo hints
+    cdef addrinfo *res = NULL
+    cdef addrinfo *ai
+    cdef bytes bhost
+    cdef int rc
+    cdef const char *chost
+    memset(out, 0, sizeof(sockaddr_storage))
+    if host == "*":
+        if not for_bind:
+            raise _zmq_error(EINVAL, None)
+        if ipv6:
+            a6.sin6_family = AF_INET6
+            a6.sin6_port = htons(port)
+            outlen[0] = sizeof(sockaddr_in6)
+        else:
+            a4.sin_family = AF_INET
+            a4.sin_port = htons(port)
+            outlen[0] = sizeof(sockaddr_in)
+        return 0
+    bhost = host.encode()
+    if inet_pton(AF_INET, bhost, &a4.sin_addr) == 1:
+        a4.sin_family = AF_INET
+        a4.sin_port = htons(port)
+        outlen[0] = sizeof(sockaddr_in)
+        return 0
+    if inet_pton(AF_INET6, bhost, &a6.sin6_addr) == 1:
+        a6.sin6_family = AF_INET6
+        a6.sin6_port = htons(port)
+        outlen[0] = sizeof(sockaddr_in6)
+        return 0
+    memset(&hints, 0, sizeof(hints))
+    hints.ai_family = AF_UNSPEC
+    hints.ai_socktype = SOCK_STREAM
+    chost = bhost
+    with nogil:
+        rc = getaddrinfo(chost, NULL, &hints, &res)
+    if rc != 0 or res == NULL:
+        # libzmq: an unknown interface for bind is ENODEV, an unknown host for connect EINVAL
+        raise _zmq_error(ENODEV if for_bind else EINVAL, None)
+    ai = res
+    while ai != NULL:
+        if ai.ai_family == AF_INET or (ipv6 and ai.ai_family == AF_INET6):
+            break
+        ai = ai.ai_next
+    if ai == NULL:
+        freeaddrinfo(res)
+        raise _zmq_error(ENODEV if for_bind else EINVAL, None)
+    memcpy(out, ai.ai_addr, ai.ai_addrlen)
+    outlen[0] = ai.ai_addrlen
+    freeaddrinfo(res)
+    if out.ss_family == AF_INET:
+        a4.sin_port = htons(port)
+    else:
+        a6.sin6_port = htons(port)
+    return 0
+
+cdef int resolve_ipc(str path, sockaddr_storage *out, socklen_t *outlen) except -1:
+    cdef sockaddr_un *un = <sockaddr_un *>out
+    cdef bytes bpath = _os.fsencode(path)
+    if len(bpath) >= sizeof(un.sun_path):
+        raise _zmq_error(ENAMETOOLONG, None)
+    memset(out, 0, sizeof(sockaddr_storage))
+    un.sun_family = AF_UNIX
+    memcpy(un.sun_path, <char *>bpath, len(bpath))
+    outlen[0] = sizeof(sockaddr_un)
+    return 0
+
+cdef str format_tcp(sockaddr_storage *addr):
+    cdef char buf[64]
+    cdef sockaddr_in *a4 = <sockaddr_in *>addr
+    cdef sockaddr_in6 *a6 = <sockaddr_in6 *>addr
+    if addr.ss_family == AF_INET:
+        inet_ntop(AF_INET, &a4.sin_addr, buf, 64)
+        return "tcp://%s:%d" % (buf.decode(), ntohs(a4.sin_port))
+    inet_ntop(AF_INET6, &a6.sin6_addr, buf, 64)
+    return "tcp://[%s]:%d" % (buf.decode(), ntohs(a6.sin6_port))
+
+cdef int open_listener(zl_socket *s, str scheme, str rest, zl_listener *l) except -1:
+    """Creates, binds and listens l.fd; fills l.endpoint (and l.ipc_path)."""
+    cdef sockaddr_storage addr
+    cdef socklen_t alen = 0
+    cdef int fd, one = 1, err
+    cdef bytes ep
+    if scheme == "tcp":
+        host, port = split_host_port(rest, True)
+        resolve_tcp(host, port, True, s.ipv6, &addr, &alen)
+    else:
+        if rest == "*":
+            rest = _os.path.join(_tempfile.gettempdir(), "zmqlite-%s" % _os.urandom(6).hex())
+        resolve_ipc(rest, &addr, &alen)
+        try:
+            # a stale socket file from an earlier run would make bind fail (libzmq does the same)
+            import stat as _stat
+            if _stat.S_ISSOCK(_os.stat(rest).st_mode):
+                _os.unlink(rest)
+        except OSError:
+            pass
+    fd = socket(addr.ss_family, SOCK_STREAM, 0)
+    if fd < 0:
+        raise _zmq_error(errno, None)
+    zl_set_nonblock(fd)
+    if scheme == "tcp":
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))
+    if bind(fd, <sockaddr *>&addr, alen) < 0 or listen(fd, s.backlog if s.backlog > 0 else SOMAXCONN) < 0:
+        err = errno
+        close(fd)
+        raise _zmq_error(err, None)
+    l.fd = fd
+    l.sock = s
+    if scheme == "tcp":
+        alen = sizeof(addr)
+        getsockname(fd, <sockaddr *>&addr, &alen)
+        ep = format_tcp(&addr).encode()
+    else:
+        ep = ("ipc://" + rest).encode()
+        bpath = _os.fsencode(rest)
+        memcpy(l.ipc_path, <char *>bpath, len(bpath))
+        l.ipc_path[len(bpath)] = 0
+    if len(ep) >= sizeof(l.endpoint):
+        raise _zmq_error(ENAMETOOLONG, None)
+    memcpy(l.endpoint, <char *>ep, len(ep))
+    l.endpoint[len(ep)] = 0
+    return 0

@@ -1,0 +1,178 @@
+# The C-level state of zmqlite, shared by the user threads and the I/O thread.
+#
+# Locking rule (one rule, no lock ordering to get wrong): every field below that
+# is not marked "I/O thread only" is read and written with the owning context's
+# `lock` held. The lock is never held across a blocking system call; the I/O
+# thread takes it briefly to splice whole batches of frames in or out.
+from syscalls cimport pthread_mutex_t, pthread_t, sockaddr_storage, socklen_t
+from zl cimport zl_poller
+
+cdef struct zl_frame:
+    zl_frame *next
+    size_t size
+    int flags                 # ZL_FLAG_MORE / ZL_FLAG_COMMAND as on the wire, plus ZL_FRAME_FIRST
+    unsigned long long wire_end   # engine: stream offset just past this frame once encoded
+    unsigned char *data       # points just past this struct (one malloc per frame)
+
+cdef struct zl_queue:
+    zl_frame *head            # frames in order; only whole messages are ever queued
+    zl_frame *tail
+    Py_ssize_t msgs           # number of whole messages (frames without MORE)
+
+cdef struct zl_socket
+cdef struct zl_conn
+cdef struct zl_endpoint
+
+cdef struct zl_pipe:
+    zl_socket *sock           # owner
+    zl_queue out              # user -> peer
+    zl_queue inq              # peer -> user
+    int connect_side          # made by connect(): outlives its connections, queues while away
+    int active                # a peer is attached (handshake done / inproc peer linked)
+    int dead                  # bind-side peer gone: no more sends, freed once inq is drained
+    int in_paused             # its connection stopped reading: inq reached RCVHWM
+    zl_conn *conn             # live connection or NULL
+    zl_pipe *peer             # inproc: the pipe of the other socket, or NULL
+    zl_endpoint *ep           # connect-side: the endpoint record owning this pipe
+    char inproc_name[256]     # inproc connect-side: the name it waits for
+
+cdef struct zl_listener:
+    zl_socket *sock
+    zl_listener *next
+    int fd
+    char endpoint[300]        # the resolved endpoint (LAST_ENDPOINT), e.g. tcp://127.0.0.1:5555
+    char ipc_path[108]        # ipc: the file to unlink on unbind/close, else empty
+
+cdef struct zl_endpoint:
+    zl_socket *sock
+    zl_endpoint *next
+    zl_pipe *pipe             # the persistent connect-side pipe
+    zl_conn *conn             # current connection (attempt) or NULL (I/O thread only)
+    int transport             # ZL_TCP / ZL_IPC / ZL_INPROC
+    sockaddr_storage addr
+    socklen_t addrlen
+    char endpoint[300]        # as the user wrote it (for disconnect)
+    long long retry_at        # monotonic ms of the next connect attempt, 0 = none (I/O thread only)
+    int cur_ivl               # current reconnect interval in ms (backoff)
+    int started               # the I/O thread has seen it
+
+cdef struct zl_socket:
+    void *ctx                 # zl_ctx *
+    zl_socket *next           # in ctx.sockets
+    int type
+    int sig_rfd               # becomes readable when POLLIN/POLLOUT may have changed (FD option)
+    int sig_wfd
+    int sig_pending           # sig_wfd was written and not drained since: no second write
+    zl_pipe **pipes           # attached pipes in attach order
+    int npipes
+    int cap
+    int lb_next               # round-robin cursor for sending
+    int fq_next               # fair-queue cursor for receiving
+    zl_queue tx               # frames of the message being composed with SNDMORE
+    zl_queue rx               # frames of the message being delivered to recv()
+    int rcvmore               # last frame recv() returned had MORE
+    # REQ / REP state machines (RFC 28)
+    int req_waiting           # REQ: request sent, reply pending; REP: request received, reply pending
+    zl_pipe *reply_pipe       # REQ: pipe the request went to; REP: pipe the request came from
+    zl_queue envelope         # REP: routing envelope (up to the empty delimiter) of the request
+    # options
+    int sndhwm, rcvhwm, linger, rcvtimeo, sndtimeo
+    int reconnect_ivl, reconnect_ivl_max, backlog, ipv6, immediate, handshake_ivl
+    long long maxmsgsize
+    unsigned char routing_id[256]
+    int routing_id_len
+    zl_listener *listeners
+    zl_endpoint *endpoints
+    char last_endpoint[300]
+    int closing               # close() called: the I/O thread tears it down after linger
+    long long linger_deadline # monotonic ms, -1 = wait forever (I/O thread only)
+    int lingering             # on the I/O thread's lingering list
+
+cdef struct zl_decoder:
+    int state                 # ZL_DEC_FLAGS, ZL_DEC_SIZE, ZL_DEC_BODY
+    int flags                 # flags byte of the frame being decoded
+    unsigned char hdr[8]      # size bytes collected so far
+    int hdr_len
+    int hdr_need              # 1 or 8
+    long long maxmsgsize      # -1 = unlimited
+    zl_frame *cur             # frame whose body is being filled
+    size_t filled
+
+cdef struct zl_conn:
+    zl_socket *sock
+    zl_conn *next             # in ctx.conns (I/O thread only)
+    zl_conn *ready_next       # in ctx.ready list
+    int in_ready              # on ctx.ready (under lock)
+    int fd
+    int state                 # ZL_CONN_CONNECTING .. ZL_CONN_ACTIVE
+    int events                # poller interest currently registered
+    zl_pipe *pipe             # connect-side: the endpoint's pipe from the start; bind-side: after READY
+    zl_endpoint *ep           # connect-side endpoint, NULL for accepted connections
+    zl_listener *lst          # accepted from this listener, NULL for connected ones
+    unsigned char greeting[64]    # peer greeting collected so far
+    int greeting_len
+    int peer_minor
+    long long handshake_deadline
+    zl_decoder dec
+    unsigned char *rbuf       # read buffer, RBUF_SIZE bytes
+    zl_queue msg              # frames of the incoming message not yet complete
+    # write side (I/O thread only): see engine.pyx
+    unsigned char *wbuf
+    size_t wlen               # bytes encoded in wbuf
+    size_t wpos               # bytes of wbuf already written
+    zl_frame *big             # large frame whose body is written from its own buffer, or NULL
+    size_t big_off            # bytes of big's body written
+    zl_queue inflight         # frames taken from the pipe whose bytes are not all written
+    zl_queue ctrl             # commands to send (READY, PONG) before pipe data
+    unsigned long long stream_queued   # bytes encoded so far
+    unsigned long long stream_written  # bytes written so far
+    int taking_mid_msg        # last frame taken from the pipe had MORE
+    int peer_type
+
+cdef struct zl_cmd:
+    zl_cmd *next
+    int kind                  # ZL_CMD_*
+    void *ptr
+
+cdef struct zl_inproc_bind:
+    zl_inproc_bind *next
+    zl_socket *sock
+    char name[256]
+
+cdef struct zl_ctx:
+    pthread_mutex_t lock
+    pthread_t thread
+    int thread_started
+    zl_poller poller          # I/O thread only
+    int wake_rfd              # the I/O thread's signaler
+    int wake_wfd
+    int io_sleeping           # the I/O thread is (about to be) in poll: wake it with wake_wfd
+    zl_cmd *cmds              # commands to the I/O thread, oldest first
+    zl_cmd *cmds_tail
+    zl_conn *ready            # connections with output to flush or reading to resume
+    zl_socket *sockets        # every socket not yet freed (closing ones included)
+    int nsockets
+    zl_conn *conns            # every connection (I/O thread only)
+    zl_inproc_bind *inproc_binds
+    int terminating           # term() called: blocking calls fail with ETERM
+    int stop                  # the I/O thread should exit once no socket is left
+    int term_rfd              # signalled by the I/O thread when the last socket is freed
+    int term_wfd
+
+cdef class Context:
+    cdef zl_ctx *_ctx
+    cdef int _fork_gen
+    cdef readonly bint closed
+    cdef object __weakref__
+
+cdef class Socket:
+    cdef zl_socket *_s
+    cdef readonly object context
+    cdef readonly int socket_type
+    cdef int _fork_gen          # fork generation the socket was made in
+    cdef dict _stored           # options accepted for compatibility but without effect yet
+    cdef object __weakref__
+    cdef zl_socket *_sock(self) except NULL
+    cdef _bind_inproc(self, str name)
+    cdef _connect_inproc(self, str name)
+    cdef _close(self, int linger)
