@@ -27,6 +27,14 @@ cdef enum:
 cdef inline void *listener_tag(zl_listener *l) noexcept nogil:
     return <void *>((<size_t>l) | 1)
 
+cdef void listener_unlink_path(zl_listener *l) noexcept nogil:
+    """Removes an ipc listener's socket file. Done by the user thread in
+    unbind()/close() itself: done later by the I/O thread, it could remove the
+    file of a socket that was bound to the same path in the meantime."""
+    if l.ipc_path[0]:
+        unlink(l.ipc_path)
+        l.ipc_path[0] = 0
+
 cdef void listener_close(zl_ctx *c, zl_listener *l) noexcept nogil:
     """Stops listening; closes the connections accepted from it."""
     cdef zl_conn *conn = c.conns
@@ -35,8 +43,6 @@ cdef void listener_close(zl_ctx *c, zl_listener *l) noexcept nogil:
         zl_poller_del(&c.poller, l.fd)
         close(l.fd)
         l.fd = -1
-        if l.ipc_path[0]:
-            unlink(l.ipc_path)
     while conn != NULL:
         nxt = conn.next
         if conn.lst == l:

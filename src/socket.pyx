@@ -235,6 +235,7 @@ cdef class Socket:
                 l = pl[0]
                 if strcmp(l.endpoint, key) == 0:
                     pl[0] = l.next
+                    listener_unlink_path(l)
                     ctx_command(c, ZL_CMD_UNBIND, l)
                     pthread_mutex_unlock(&c.lock)
                     return
@@ -289,6 +290,7 @@ cdef class Socket:
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef zl_inproc_bind **pb
         cdef zl_inproc_bind *b
+        cdef zl_listener *l
         cdef int i
         pthread_mutex_lock(&c.lock)
         s.closing = 1
@@ -305,6 +307,10 @@ cdef class Socket:
         for i in range(s.npipes):
             if s.pipes[i].peer != NULL:
                 inproc_unlink(s.pipes[i], 1)
+        l = s.listeners
+        while l != NULL:
+            listener_unlink_path(l)
+            l = l.next
         ctx_command(c, ZL_CMD_CLOSE, s)
         pthread_mutex_unlock(&c.lock)
         self._s = NULL
