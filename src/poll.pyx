@@ -25,6 +25,7 @@ def zmq_poll(items, timeout=-1):
                 pfds[i].events = POLLIN
             else:
                 fd = obj if isinstance(obj, int) else obj.fileno()
+                objs[i] = (fd, objs[i][1])     # reported by fd, as pyzmq's zmq_poll does
                 pfds[i].fd = fd
                 pfds[i].events = (POLLIN if events & ZL_POLLIN else 0) | (POLLOUT if events & ZL_POLLOUT else 0)
         while True:

@@ -525,8 +525,14 @@ cdef int sock_wait(zl_ctx *c, zl_socket *s, int events, long long deadline) noex
 cdef void inproc_link(zl_pipe *p, zl_socket *binder) noexcept nogil:
     """Joins connect-side inproc pipe p to a new pipe of the binding socket."""
     cdef zl_pipe *q
+    cdef int i
     if not socket_types_compatible(p.sock.type, binder.type):
         return
+    if binder.type == ZL_PAIR:
+        # PAIR talks to one peer only (RFC 31): a second one stays unconnected
+        for i in range(binder.npipes):
+            if not binder.pipes[i].dead:
+                return
     q = pipe_new(binder, 0)
     if q == NULL:
         return

@@ -70,6 +70,9 @@ cdef int resolve_tcp(str host, int port, bint for_bind, bint ipv6, sockaddr_stor
         outlen[0] = sizeof(sockaddr_in)
         return 0
     if inet_pton(AF_INET6, bhost, &a6.sin6_addr) == 1:
+        if not ipv6:
+            # as libzmq: without the IPV6 option an IPv6 address is no usable interface
+            raise _zmq_error(ENODEV if for_bind else EINVAL, None)
         a6.sin6_family = AF_INET6
         a6.sin6_port = htons(port)
         outlen[0] = sizeof(sockaddr_in6)

@@ -164,7 +164,7 @@ cdef int greeting_check_prefix(const unsigned char *g, int n) noexcept nogil:
     soon as the peer is not speaking ZMTP 3 (a bad signature or major < 3)."""
     if n >= 1 and g[0] != 0xFF:
         return -1
-    if n >= 10 and not (g[9] & 1):
+    if n >= 10 and g[9] != 0x7F:
         return -1
     if n >= 11 and g[10] < 3:
         return -1
@@ -267,7 +267,8 @@ cdef class ZMTPDecoder:
         if rc == ZL_DEC_NEED_DATA:
             return None
         try:
-            return (f.flags, (<char *>f.data)[:f.size])
+            # the flags byte as it was on the wire (LONG included)
+            return (self._d.flags, (<char *>f.data)[:f.size])
         finally:
             frame_free(f)
 
