@@ -102,6 +102,13 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
                     pthread_mutex_unlock(&c.lock)
                     return -1
         p = pipe_new(s, 0)
+    if property_find(f.data + 6, f.size - 6, "Identity", &value, &vlen) != 1:
+        vlen = 0
+    if router_assign_rid(s, p, value, vlen) < 0:
+        if conn.ep == NULL:
+            pipe_remove(p)
+        pthread_mutex_unlock(&c.lock)
+        return -1
     p.conn = conn
     p.active = 1
     conn.pipe = p

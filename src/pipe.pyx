@@ -79,6 +79,8 @@ cdef void pipe_remove(zl_pipe *p) noexcept nogil:
             s.fq_next -= 1
     if s.reply_pipe == p:
         s.reply_pipe = NULL
+    if s.router_out == p:
+        s.router_out = NULL
     if p.peer != NULL:
         p.peer.peer = NULL
         p.peer = NULL

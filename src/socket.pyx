@@ -2,7 +2,7 @@
 # copy into or out of C memory plus a few pointer moves under the context
 # lock; waiting happens with the GIL released.
 
-cdef set _SUPPORTED_TYPES = {ZL_PAIR, ZL_PUSH, ZL_PULL, ZL_REQ, ZL_REP}
+cdef set _SUPPORTED_TYPES = {ZL_PAIR, ZL_PUSH, ZL_PULL, ZL_REQ, ZL_REP, ZL_DEALER, ZL_ROUTER}
 
 # options with an int value held in the zl_socket
 cdef dict _INT_OPTIONS = {
@@ -11,6 +11,7 @@ cdef dict _INT_OPTIONS = {
     ZL_OPT_RECONNECT_IVL: "reconnect_ivl", ZL_OPT_RECONNECT_IVL_MAX: "reconnect_ivl_max",
     ZL_OPT_BACKLOG: "backlog", ZL_OPT_IPV6: "ipv6", ZL_OPT_IMMEDIATE: "immediate",
     ZL_OPT_HANDSHAKE_IVL: "handshake_ivl", ZL_OPT_MAXMSGSIZE: "maxmsgsize",
+    ZL_OPT_ROUTER_MANDATORY: "router_mandatory", ZL_OPT_ROUTER_HANDOVER: "router_handover",
 }
 # options libzmq has that we accept and report back but that change nothing
 # yet (kernel buffer sizes, TCP keepalive, multicast, TOS, timeouts of later
@@ -35,6 +36,7 @@ cdef class Socket:
         cdef zl_socket *s
         cdef zl_ctx *c
         cdef int t
+        cdef unsigned long long seed
         if not isinstance(context, Context):
             raise TypeError("a zmqlite Context is required, got %r" % (context,))
         ctx = context
@@ -59,6 +61,8 @@ cdef class Socket:
         s.backlog = ZL_DEFAULT_BACKLOG
         s.handshake_ivl = ZL_DEFAULT_HANDSHAKE_IVL
         s.maxmsgsize = -1
+        seed = <unsigned long long>zl_now_ms() * 2654435761ULL
+        s.next_rid = <unsigned int>(seed & 0xffffffffULL)   # as libzmq, ids start at a random point
         queue_init(&s.tx)
         queue_init(&s.rx)
         queue_init(&s.envelope)
@@ -457,6 +461,8 @@ cdef class Socket:
         elif option == ZL_OPT_IMMEDIATE: s.immediate = 1 if value else 0
         elif option == ZL_OPT_HANDSHAKE_IVL: s.handshake_ivl = value
         elif option == ZL_OPT_MAXMSGSIZE: s.maxmsgsize = value
+        elif option == ZL_OPT_ROUTER_MANDATORY: s.router_mandatory = 1 if value else 0
+        elif option == ZL_OPT_ROUTER_HANDOVER: s.router_handover = 1 if value else 0
         # a raised HWM may unblock a sender or a paused connection
         sock_signal(s)
         pthread_mutex_unlock(&c.lock)
@@ -489,6 +495,8 @@ cdef class Socket:
         if option == ZL_OPT_IMMEDIATE: return s.immediate
         if option == ZL_OPT_HANDSHAKE_IVL: return s.handshake_ivl
         if option == ZL_OPT_MAXMSGSIZE: return s.maxmsgsize
+        if option == ZL_OPT_ROUTER_MANDATORY: return s.router_mandatory
+        if option == ZL_OPT_ROUTER_HANDOVER: return s.router_handover
         if option in _STORED_INT_OPTIONS:
             return self._stored.get(option, _STORED_INT_OPTIONS[option])
         raise _zmq_error(EINVAL, None)
@@ -536,6 +544,8 @@ cdef void inproc_link(zl_pipe *p, zl_socket *binder) noexcept nogil:
     q = pipe_new(binder, 0)
     if q == NULL:
         return
+    router_assign_rid(binder, q, p.sock.routing_id, p.sock.routing_id_len)
+    router_assign_rid(p.sock, p, binder.routing_id, binder.routing_id_len)
     p.peer = q
     q.peer = p
     p.active = q.active = 1

@@ -41,10 +41,44 @@ cdef int socket_type_from_name(const unsigned char *name, size_t n) noexcept nog
     return -1
 
 cdef inline int type_can_send(int t) noexcept nogil:
-    return t == ZL_PAIR or t == ZL_PUSH or t == ZL_REQ or t == ZL_REP
+    return t != ZL_PULL and t != ZL_SUB
 
 cdef inline int type_can_recv(int t) noexcept nogil:
-    return t == ZL_PAIR or t == ZL_PULL or t == ZL_REQ or t == ZL_REP
+    return t != ZL_PUSH and t != ZL_PUB
+
+cdef int router_assign_rid(zl_socket *s, zl_pipe *p, const unsigned char *rid, size_t n) noexcept nogil:
+    """Gives a ROUTER's pipe its routing id: the one the peer announced, or a
+    generated 5-byte one (0x00 + a 32-bit counter; ids with a leading 0 are
+    reserved for these). A taken id refuses the newcomer, or with
+    ROUTER_HANDOVER moves the id to it. Returns 0, or -1 to refuse."""
+    cdef int i
+    cdef zl_pipe *o
+    if s.type != ZL_ROUTER:
+        return 0
+    if n == 0:
+        p.rid[0] = 0
+        zl_put_u32(p.rid + 1, s.next_rid)
+        s.next_rid += 1
+        p.rid_len = 5
+        return 0
+    for i in range(s.npipes):
+        o = s.pipes[i]
+        if o != p and not o.dead and o.rid_len == <int>n and memcmp(o.rid, rid, n) == 0:
+            if not s.router_handover:
+                return -1
+            router_assign_rid(s, o, NULL, 0)
+    memcpy(p.rid, rid, n)
+    p.rid_len = <int>n
+    return 0
+
+cdef zl_pipe *router_find(zl_socket *s, const unsigned char *rid, size_t n) noexcept nogil:
+    cdef int i
+    cdef zl_pipe *p
+    for i in range(s.npipes):
+        p = s.pipes[i]
+        if p.active and not p.dead and p.rid_len == <int>n and memcmp(p.rid, rid, n) == 0:
+            return p
+    return NULL
 
 cdef zl_pipe *lb_pick(zl_socket *s) noexcept nogil:
     """The next pipe with room in round-robin order, or NULL."""
@@ -75,6 +109,8 @@ cdef int sock_can_send(zl_socket *s) noexcept nogil:
     cdef int i
     if s.type == ZL_REP:
         return s.req_waiting
+    if s.type == ZL_ROUTER:
+        return 1      # routed per message; unroutable ones are dropped
     if s.type == ZL_REQ and s.req_waiting:
         return 0
     if s.type == ZL_PAIR:
@@ -113,6 +149,17 @@ cdef int sock_xsend(zl_socket *s) noexcept nogil:
     cdef zl_frame *delim
     cdef zl_queue msg
     queue_init(&msg)
+    if s.type == ZL_ROUTER:
+        # the first frame named the peer (sock_send_frame chose router_out)
+        frame_free(queue_pop(&s.tx))
+        p = s.router_out
+        s.router_out = NULL
+        if p == NULL or s.tx.head == NULL:
+            queue_clear(&s.tx)
+            return 0
+        queue_splice(&msg, &s.tx)
+        pipe_push_msg(p, &msg)
+        return 0
     if s.type == ZL_REP:
         # the reply goes back along the request's envelope; a vanished
         # requester means the reply is dropped (RFC 28)
@@ -157,7 +204,15 @@ cdef int sock_send_frame(zl_socket *s, zl_frame *f) noexcept nogil:
             return ZL_EFSM
         if s.type == ZL_REP and not s.req_waiting:
             return ZL_EFSM
-        if not sock_can_send(s):
+        if s.type == ZL_ROUTER:
+            s.router_out = router_find(s, f.data, f.size)
+            if s.router_out == NULL and s.router_mandatory:
+                return EHOSTUNREACH
+            if s.router_out != NULL and not pipe_can_send(s.router_out):
+                if s.router_mandatory:
+                    return EAGAIN
+                s.router_out = NULL      # a peer at its HWM loses the message
+        elif not sock_can_send(s):
             return EAGAIN
     queue_push(&s.tx, f)
     if not (f.flags & ZL_FLAG_MORE):
@@ -213,6 +268,11 @@ cdef int sock_xrecv(zl_socket *s) noexcept nogil:
             s.req_waiting = 1
             s.reply_pipe = p
         else:
+            if s.type == ZL_ROUTER:
+                f = frame_new(p.rid_len)
+                memcpy(f.data, p.rid, p.rid_len)
+                f.flags = ZL_FLAG_MORE
+                queue_push(&s.rx, f)
             queue_move_msg(&s.rx, &p.inq)
         pipe_after_read(p)
         return 0

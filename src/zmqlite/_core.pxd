@@ -35,6 +35,8 @@ cdef struct zl_pipe:
     zl_pipe *peer             # inproc: the pipe of the other socket, or NULL
     zl_endpoint *ep           # connect-side: the endpoint record owning this pipe
     char inproc_name[256]     # inproc connect-side: the name it waits for
+    unsigned char rid[256]    # ROUTER: the peer's routing id (announced or generated)
+    int rid_len               # 0 until the peer is known
 
 cdef struct zl_listener:
     zl_socket *sock
@@ -75,6 +77,10 @@ cdef struct zl_socket:
     int req_waiting           # REQ: request sent, reply pending; REP: request received, reply pending
     zl_pipe *reply_pipe       # REQ: pipe the request went to; REP: pipe the request came from
     zl_queue envelope         # REP: routing envelope (up to the empty delimiter) of the request
+    # ROUTER state
+    zl_pipe *router_out       # pipe the message being sent goes to (NULL: drop it)
+    unsigned int next_rid     # counter for generated 5-byte routing ids
+    int router_mandatory, router_handover
     # options
     int sndhwm, rcvhwm, linger, rcvtimeo, sndtimeo
     int reconnect_ivl, reconnect_ivl_max, backlog, ipv6, immediate, handshake_ivl

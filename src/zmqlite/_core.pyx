@@ -8,7 +8,7 @@ from libc.string cimport memcpy, memmove, memset, memcmp, strlen, strcmp, strcpy
 from libc.stdint cimport uint32_t, uint64_t
 from libc.errno cimport (errno, EAGAIN, EINTR, EINVAL, ENOTSOCK,
                          EPROTONOSUPPORT, EADDRINUSE, ENOENT, ENOMEM, ENODEV, ENAMETOOLONG,
-                         EINPROGRESS)
+                         EINPROGRESS, EHOSTUNREACH)
 from posix.unistd cimport close, unlink
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyObject_CheckBuffer, PyBUF_SIMPLE
@@ -42,6 +42,7 @@ CONSTANTS = {
     "SNDTIMEO": ZL_OPT_SNDTIMEO, "LAST_ENDPOINT": ZL_OPT_LAST_ENDPOINT,
     "IMMEDIATE": ZL_OPT_IMMEDIATE, "IPV6": ZL_OPT_IPV6, "MECHANISM": ZL_OPT_MECHANISM,
     "HANDSHAKE_IVL": ZL_OPT_HANDSHAKE_IVL,
+    "ROUTER_MANDATORY": ZL_OPT_ROUTER_MANDATORY, "ROUTER_HANDOVER": ZL_OPT_ROUTER_HANDOVER,
     "DONTWAIT": ZL_DONTWAIT, "NOBLOCK": ZL_DONTWAIT, "SNDMORE": ZL_SNDMORE,
     "POLLIN": ZL_POLLIN, "POLLOUT": ZL_POLLOUT, "POLLERR": ZL_POLLERR,
     "EFSM": ZL_EFSM, "ENOCOMPATPROTO": ZL_ENOCOMPATPROTO, "ETERM": ZL_ETERM,
