@@ -41,8 +41,7 @@ cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_list
     conn.wbuf = <unsigned char *>malloc(WBUF_SIZE)
     decoder_init(&conn.dec, s.maxmsgsize)
     if ep != NULL:
-        conn.pipe = ep.pipe
-        ep.conn = conn
+        ep.conn = conn      # conn.pipe is set at READY, under the lock
     conn.next = c.conns
     c.conns = conn
     conn.state = ZL_CONN_CONNECTING
@@ -93,6 +92,9 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
         return -1
     if conn.ep != NULL:
         p = conn.ep.pipe
+        if p == NULL:
+            pthread_mutex_unlock(&c.lock)
+            return -1
         conn.ep.cur_ivl = s.reconnect_ivl      # a good connection resets the backoff
     else:
         if s.type == ZL_PAIR:
@@ -200,6 +202,10 @@ cdef int conn_deliver(zl_ctx *c, zl_conn *conn, zl_queue *batch) noexcept nogil:
         return 0
     pthread_mutex_lock(&c.lock)
     p = conn.pipe
+    if p == NULL:       # disconnected meanwhile: nobody to deliver to
+        pthread_mutex_unlock(&c.lock)
+        queue_clear(batch)
+        return 0
     if p.inq.msgs == 0:
         sock_signal(p.sock)
     queue_splice(&p.inq, batch)
@@ -287,6 +293,9 @@ cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
     # take a run of frames that fits, cut while holding the lock, encode after
     pthread_mutex_lock(&c.lock)
     p = conn.pipe
+    if p == NULL:
+        pthread_mutex_unlock(&c.lock)
+        return
     was_full = p.out.msgs >= p.sock.sndhwm
     first = p.out.head
     last = NULL

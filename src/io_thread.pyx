@@ -106,9 +106,13 @@ cdef void conn_event(zl_ctx *c, zl_conn *conn, int events) noexcept nogil:
 
 cdef void conn_ready(zl_ctx *c, zl_conn *conn) noexcept nogil:
     """Flush what the user queued, resume reading if the pipe has room again."""
+    cdef int resume
     if conn.state == ZL_CONN_CONNECTING:
         return
-    if not (conn.events & ZL_EV_IN) and (conn.pipe == NULL or not conn.pipe.in_paused):
+    pthread_mutex_lock(&c.lock)
+    resume = conn.pipe == NULL or not conn.pipe.in_paused
+    pthread_mutex_unlock(&c.lock)
+    if not (conn.events & ZL_EV_IN) and resume:
         conn_set_events(c, conn, conn.events | ZL_EV_IN)
         if conn_in(c, conn) < 0:
             conn_close(c, conn, 1)
@@ -190,8 +194,6 @@ cdef void endpoint_drop(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
             pp[0] = ep.next
             break
         pp = &pp[0].next
-    if ep.pipe != NULL:
-        pipe_remove(ep.pipe)
     sock_signal(s)
     pthread_mutex_unlock(&c.lock)
     free(ep)

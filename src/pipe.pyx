@@ -82,8 +82,11 @@ cdef void pipe_remove(zl_pipe *p) noexcept nogil:
     if s.router_out == p:
         s.router_out = NULL
     if p.peer != NULL:
-        p.peer.peer = NULL
-        p.peer = NULL
+        inproc_unlink(p, 0)
+    if p.conn != NULL:
+        p.conn.pipe = NULL      # the engine checks: the user may drop a pipe (disconnect)
+    if p.ep != NULL:
+        p.ep.pipe = NULL
     queue_clear(&p.out)
     queue_clear(&p.inq)
     free(p)

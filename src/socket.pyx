@@ -270,6 +270,11 @@ cdef class Socket:
                 ep = pe[0]
                 if strcmp(ep.endpoint, baddr) == 0:
                     pe[0] = ep.next
+                    # the pipe goes now, so the next send cannot pick it; the
+                    # I/O thread closes the connection and frees ep
+                    if ep.pipe != NULL:
+                        pipe_remove(ep.pipe)
+                    sock_signal(s)
                     ctx_command(c, ZL_CMD_DISCONNECT, ep)
                     pthread_mutex_unlock(&c.lock)
                     return
