@@ -115,6 +115,9 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
     p.active = 1
     conn.pipe = p
     conn.state = ZL_CONN_ACTIVE
+    if s.type == ZL_SUB or s.type == ZL_XSUB:
+        sub_send_all(s, &conn.ctrl)     # a new or returning publisher learns them all
+        conn_mark_ready(c, conn)
     if p.out.head != NULL:
         conn_mark_ready(c, conn)     # messages queued while the peer was away
     sock_signal(s)
@@ -181,6 +184,10 @@ cdef int conn_on_frame(zl_ctx *c, zl_conn *conn, zl_frame *f, zl_queue *batch) n
     if f.flags & ZL_FLAG_COMMAND:
         if conn.state == ZL_CONN_HANDSHAKE:
             rc = conn_on_ready(c, conn, f)
+        elif (conn.sock.type == ZL_PUB or conn.sock.type == ZL_XPUB) and \
+                (command_is(f, "SUBSCRIBE") or command_is(f, "CANCEL")):
+            queue_push(batch, f)     # applied by the socket, in order with 3.0-style ones
+            return 0
         else:
             rc = conn_on_command(c, conn, f)
         frame_free(f)
@@ -262,6 +269,23 @@ cdef int conn_in(zl_ctx *c, zl_conn *conn) noexcept nogil:
 
 cdef void conn_encode(zl_conn *conn, zl_frame *f, int keep) noexcept nogil:
     """Appends f's header (and its body, when small) to the write buffer."""
+    cdef zl_frame *g
+    if (f.flags & ZL_FLAG_COMMAND) and conn.peer_minor == 0:
+        # ZMTP 3.0 has no SUBSCRIBE/CANCEL commands: send 0x01/0x00 + topic messages
+        g = NULL
+        if command_is(f, "SUBSCRIBE"):
+            g = frame_new(f.size - 9)
+            g.data[0] = 1
+            memcpy(g.data + 1, f.data + 10, f.size - 10)
+        elif command_is(f, "CANCEL"):
+            g = frame_new(f.size - 6)
+            g.data[0] = 0
+            memcpy(g.data + 1, f.data + 7, f.size - 7)
+        if g != NULL:
+            g.flags = f.flags & ~(ZL_FLAG_COMMAND | ZL_FLAG_MORE)
+            g.flags |= f.flags & ZL_FRAME_FIRST
+            frame_free(f)
+            f = g
     conn.wlen += zl_put_frame_header(conn.wbuf + conn.wlen, f.flags & (ZL_FLAG_MORE | ZL_FLAG_COMMAND), f.size)
     if f.size <= SMALL_FRAME:
         memcpy(conn.wbuf + conn.wlen, f.data, f.size)

@@ -168,6 +168,8 @@ cdef void socket_free(zl_ctx *c, zl_socket *s) noexcept nogil:
     queue_clear(&s.tx)
     queue_clear(&s.rx)
     queue_clear(&s.envelope)
+    queue_clear(&s.xpub_rx)
+    sublist_clear(&s.subs)
     pp = &c.sockets
     while pp[0] != NULL:
         if pp[0] == s:

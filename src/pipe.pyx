@@ -89,6 +89,7 @@ cdef void pipe_remove(zl_pipe *p) noexcept nogil:
         p.ep.pipe = NULL
     queue_clear(&p.out)
     queue_clear(&p.inq)
+    sublist_clear(&p.subs)
     free(p)
 
 cdef inline int pipe_can_send(zl_pipe *p) noexcept nogil:

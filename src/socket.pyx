@@ -2,7 +2,8 @@
 # copy into or out of C memory plus a few pointer moves under the context
 # lock; waiting happens with the GIL released.
 
-cdef set _SUPPORTED_TYPES = {ZL_PAIR, ZL_PUSH, ZL_PULL, ZL_REQ, ZL_REP, ZL_DEALER, ZL_ROUTER}
+cdef set _SUPPORTED_TYPES = {ZL_PAIR, ZL_PUSH, ZL_PULL, ZL_REQ, ZL_REP, ZL_DEALER, ZL_ROUTER,
+                             ZL_PUB, ZL_SUB, ZL_XPUB, ZL_XSUB}
 
 # options with an int value held in the zl_socket
 cdef dict _INT_OPTIONS = {
@@ -12,6 +13,7 @@ cdef dict _INT_OPTIONS = {
     ZL_OPT_BACKLOG: "backlog", ZL_OPT_IPV6: "ipv6", ZL_OPT_IMMEDIATE: "immediate",
     ZL_OPT_HANDSHAKE_IVL: "handshake_ivl", ZL_OPT_MAXMSGSIZE: "maxmsgsize",
     ZL_OPT_ROUTER_MANDATORY: "router_mandatory", ZL_OPT_ROUTER_HANDOVER: "router_handover",
+    ZL_OPT_XPUB_VERBOSE: "xpub_verbose",
 }
 # options libzmq has that we accept and report back but that change nothing
 # yet (kernel buffer sizes, TCP keepalive, multicast, TOS, timeouts of later
@@ -426,6 +428,17 @@ cdef class Socket:
         cdef zl_socket *s = self._sock()
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef bytes b
+        if option == ZL_OPT_SUBSCRIBE or option == ZL_OPT_UNSUBSCRIBE:
+            if s.type != ZL_SUB:
+                raise _zmq_error(EINVAL, None)
+            if isinstance(value, str):
+                raise TypeError("unicode not allowed, use setsockopt_string")
+            b = bytes(value)
+            pthread_mutex_lock(&c.lock)
+            sub_subscribe(s, option == ZL_OPT_SUBSCRIBE, b, len(b))
+            sock_signal(s)
+            pthread_mutex_unlock(&c.lock)
+            return
         if option == ZL_OPT_ROUTING_ID:
             if isinstance(value, str):
                 raise TypeError("unicode not allowed, use setsockopt_string")
@@ -468,6 +481,7 @@ cdef class Socket:
         elif option == ZL_OPT_MAXMSGSIZE: s.maxmsgsize = value
         elif option == ZL_OPT_ROUTER_MANDATORY: s.router_mandatory = 1 if value else 0
         elif option == ZL_OPT_ROUTER_HANDOVER: s.router_handover = 1 if value else 0
+        elif option == ZL_OPT_XPUB_VERBOSE: s.xpub_verbose = 1 if value else 0
         # a raised HWM may unblock a sender or a paused connection
         sock_signal(s)
         pthread_mutex_unlock(&c.lock)
@@ -502,6 +516,7 @@ cdef class Socket:
         if option == ZL_OPT_MAXMSGSIZE: return s.maxmsgsize
         if option == ZL_OPT_ROUTER_MANDATORY: return s.router_mandatory
         if option == ZL_OPT_ROUTER_HANDOVER: return s.router_handover
+        if option == ZL_OPT_XPUB_VERBOSE: return s.xpub_verbose
         if option in _STORED_INT_OPTIONS:
             return self._stored.get(option, _STORED_INT_OPTIONS[option])
         raise _zmq_error(EINVAL, None)
@@ -554,6 +569,11 @@ cdef void inproc_link(zl_pipe *p, zl_socket *binder) noexcept nogil:
     p.peer = q
     q.peer = p
     p.active = q.active = 1
+    if p.sock.type == ZL_SUB or p.sock.type == ZL_XSUB:
+        sub_send_all(p.sock, &p.out)
+    if binder.type == ZL_SUB or binder.type == ZL_XSUB:
+        sub_send_all(binder, &q.out)
+        inproc_transfer(q)
     inproc_transfer(p)
     sock_signal(p.sock)
     sock_signal(binder)

@@ -109,8 +109,8 @@ cdef int sock_can_send(zl_socket *s) noexcept nogil:
     cdef int i
     if s.type == ZL_REP:
         return s.req_waiting
-    if s.type == ZL_ROUTER:
-        return 1      # routed per message; unroutable ones are dropped
+    if s.type == ZL_ROUTER or s.type == ZL_PUB or s.type == ZL_XPUB or s.type == ZL_XSUB:
+        return 1      # routed or fanned out per message; nobody waits for a full peer
     if s.type == ZL_REQ and s.req_waiting:
         return 0
     if s.type == ZL_PAIR:
@@ -125,6 +125,12 @@ cdef int sock_can_recv(zl_socket *s) noexcept nogil:
     cdef int i
     if s.rx.head != NULL:
         return 1
+    if s.type == ZL_XPUB:
+        pub_process_input(s)
+        return s.xpub_rx.head != NULL
+    if s.type == ZL_SUB:
+        # only a message that passes the filter makes SUB readable
+        return sub_filter_inq(s)
     if s.type == ZL_REQ:
         return s.req_waiting and s.reply_pipe != NULL and s.reply_pipe.inq.msgs > 0
     if s.type == ZL_REP and s.req_waiting:
@@ -149,6 +155,12 @@ cdef int sock_xsend(zl_socket *s) noexcept nogil:
     cdef zl_frame *delim
     cdef zl_queue msg
     queue_init(&msg)
+    if s.type == ZL_PUB or s.type == ZL_XPUB:
+        pub_distribute(s)
+        return 0
+    if s.type == ZL_XSUB:
+        xsub_send(s)
+        return 0
     if s.type == ZL_ROUTER:
         # the first frame named the peer (sock_send_frame chose router_out)
         frame_free(queue_pop(&s.tx))
@@ -224,6 +236,14 @@ cdef int sock_xrecv(zl_socket *s) noexcept nogil:
     cdef zl_pipe *p
     cdef zl_frame *f
     cdef int i
+    if s.type == ZL_XPUB:
+        pub_process_input(s)
+        if s.xpub_rx.head == NULL:
+            return EAGAIN
+        queue_move_msg(&s.rx, &s.xpub_rx)
+        return 0
+    if s.type == ZL_SUB and not sub_filter_inq(s):
+        return EAGAIN
     if s.type == ZL_REQ:
         # only the reply from the pipe the request went to counts; anything
         # else is a stale or stray message and is dropped (RFC 28)
@@ -276,6 +296,22 @@ cdef int sock_xrecv(zl_socket *s) noexcept nogil:
             queue_move_msg(&s.rx, &p.inq)
         pipe_after_read(p)
         return 0
+
+cdef int sub_filter_inq(zl_socket *s) noexcept nogil:
+    """SUB: drops queued messages that match no subscription (the publisher
+    filters too, but a 3.0 peer or a just-cancelled topic may still send),
+    and tells whether a matching one is waiting."""
+    cdef int i, found = 0
+    cdef zl_pipe *p
+    for i in range(s.npipes - 1, -1, -1):
+        p = s.pipes[i]
+        while p.inq.msgs > 0 and not sublist_match(&s.subs, p.inq.head.data, p.inq.head.size):
+            queue_drop_msg(&p.inq)
+        if p.inq.msgs > 0:
+            found = 1
+        else:
+            pipe_after_read(p)
+    return found
 
 cdef int sock_recv_frame(zl_socket *s, zl_frame **out) noexcept nogil:
     """Gives the next frame for recv() in *out. Returns 0 or a positive errno."""

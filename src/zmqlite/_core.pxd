@@ -19,6 +19,16 @@ cdef struct zl_queue:
     zl_frame *tail
     Py_ssize_t msgs           # number of whole messages (frames without MORE)
 
+cdef struct zl_sub:
+    unsigned char *topic      # malloc'ed prefix bytes (NULL when empty)
+    size_t len
+    int count                 # SUB side: times subscribed; PUB side: always 1 (a set)
+
+cdef struct zl_sublist:
+    zl_sub *items
+    int n
+    int cap
+
 cdef struct zl_socket
 cdef struct zl_conn
 cdef struct zl_endpoint
@@ -37,6 +47,7 @@ cdef struct zl_pipe:
     char inproc_name[256]     # inproc connect-side: the name it waits for
     unsigned char rid[256]    # ROUTER: the peer's routing id (announced or generated)
     int rid_len               # 0 until the peer is known
+    zl_sublist subs           # PUB/XPUB: the prefixes this subscriber asked for
 
 cdef struct zl_listener:
     zl_socket *sock
@@ -81,6 +92,10 @@ cdef struct zl_socket:
     zl_pipe *router_out       # pipe the message being sent goes to (NULL: drop it)
     unsigned int next_rid     # counter for generated 5-byte routing ids
     int router_mandatory, router_handover
+    # PUB/SUB state
+    zl_sublist subs           # SUB/XSUB: our subscriptions, counted (re-sent on reconnect)
+    zl_queue xpub_rx          # XPUB: subscription (and other) messages for recv()
+    int xpub_verbose          # XPUB_VERBOSE: pass duplicate subscriptions up
     # options
     int sndhwm, rcvhwm, linger, rcvtimeo, sndtimeo
     int reconnect_ivl, reconnect_ivl_max, backlog, ipv6, immediate, handshake_ivl

@@ -1,0 +1,208 @@
+# PUB, SUB, XPUB, XSUB (RFC 29). Every function runs with the context lock held.
+#
+# - SUB/XSUB keep their subscriptions counted in s.subs and send them upstream:
+#   as SUBSCRIBE/CANCEL command frames through the pipes (the engine rewrites
+#   them as 0x01/0x00 messages for ZMTP 3.0 peers), and all of them again to
+#   each new peer. A cancel goes upstream only when its count reaches zero.
+# - PUB/XPUB keep each subscriber's prefixes as a set on its pipe and filter
+#   before sending; a subscriber at its HWM loses the message, nobody blocks.
+#   Subscriptions arrive in the pipes' inq (commands, or 0x01/0x00 messages
+#   from 3.0 peers and XSUB applications) and are applied before each send,
+#   poll and recv.
+# - Matching is a linear scan of prefixes per subscriber: cheap for the few
+#   prefixes a subscriber usually has; a trie would pay off only with many.
+
+cdef int sublist_find(zl_sublist *l, const unsigned char *t, size_t n) noexcept nogil:
+    cdef int i
+    for i in range(l.n):
+        if l.items[i].len == n and (n == 0 or memcmp(l.items[i].topic, t, n) == 0):
+            return i
+    return -1
+
+cdef int sublist_add(zl_sublist *l, const unsigned char *t, size_t n, int counted) noexcept nogil:
+    """Adds a prefix; returns 1 if it was not there before, 0 if it was."""
+    cdef int i = sublist_find(l, t, n)
+    cdef zl_sub *grown
+    if i >= 0:
+        if counted:
+            l.items[i].count += 1
+        return 0
+    if l.n == l.cap:
+        grown = <zl_sub *>realloc(l.items, (l.cap * 2 + 4) * sizeof(zl_sub))
+        if grown == NULL:
+            return 0
+        l.items = grown
+        l.cap = l.cap * 2 + 4
+    l.items[l.n].topic = NULL
+    if n:
+        l.items[l.n].topic = <unsigned char *>malloc(n)
+        memcpy(l.items[l.n].topic, t, n)
+    l.items[l.n].len = n
+    l.items[l.n].count = 1
+    l.n += 1
+    return 1
+
+cdef int sublist_remove(zl_sublist *l, const unsigned char *t, size_t n, int counted) noexcept nogil:
+    """Removes a prefix (one count of it); 1 if it is gone now, 0 if counts
+    remain, -1 if it was not there."""
+    cdef int i = sublist_find(l, t, n)
+    if i < 0:
+        return -1
+    if counted and l.items[i].count > 1:
+        l.items[i].count -= 1
+        return 0
+    free(l.items[i].topic)
+    l.n -= 1
+    l.items[i] = l.items[l.n]
+    return 1
+
+cdef int sublist_match(zl_sublist *l, const unsigned char *data, size_t n) noexcept nogil:
+    cdef int i
+    for i in range(l.n):
+        if l.items[i].len <= n and (l.items[i].len == 0 or memcmp(l.items[i].topic, data, l.items[i].len) == 0):
+            return 1
+    return 0
+
+cdef void sublist_clear(zl_sublist *l) noexcept nogil:
+    cdef int i
+    for i in range(l.n):
+        free(l.items[i].topic)
+    free(l.items)
+    l.items = NULL
+    l.n = l.cap = 0
+
+cdef zl_frame *subscription_command(int subscribe, const unsigned char *t, size_t n) noexcept nogil:
+    return command_new("SUBSCRIBE" if subscribe else "CANCEL", t, n)
+
+cdef void sub_send_all(zl_socket *s, zl_queue *q) noexcept nogil:
+    """Appends a SUBSCRIBE command for each of s's subscriptions to q."""
+    cdef int i
+    for i in range(s.subs.n):
+        queue_push(q, subscription_command(1, s.subs.items[i].topic, s.subs.items[i].len))
+
+cdef void sub_subscribe(zl_socket *s, int subscribe, const unsigned char *t, size_t n) noexcept nogil:
+    """SUB's SUBSCRIBE/UNSUBSCRIBE option and XSUB's 0x01/0x00 messages."""
+    cdef int i, forward
+    cdef zl_pipe *p
+    cdef zl_queue q
+    if subscribe:
+        sublist_add(&s.subs, t, n, 1)
+        forward = 1
+    else:
+        forward = sublist_remove(&s.subs, t, n, 1) == 1
+    if not forward:
+        return
+    for i in range(s.npipes):
+        p = s.pipes[i]
+        if p.active and not p.dead:
+            queue_init(&q)
+            queue_push(&q, subscription_command(subscribe, t, n))
+            pipe_push_msg(p, &q)
+
+cdef int pub_prefix_elsewhere(zl_socket *s, zl_pipe *skip, const unsigned char *t, size_t n) noexcept nogil:
+    cdef int i
+    for i in range(s.npipes):
+        if s.pipes[i] != skip and sublist_find(&s.pipes[i].subs, t, n) >= 0:
+            return 1
+    return 0
+
+cdef void xpub_notify(zl_socket *s, int subscribe, const unsigned char *t, size_t n) noexcept nogil:
+    cdef zl_frame *f = frame_new(n + 1)
+    f.data[0] = 1 if subscribe else 0
+    if n:
+        memcpy(f.data + 1, t, n)
+    queue_push(&s.xpub_rx, f)
+
+cdef void pub_apply(zl_socket *s, zl_pipe *p, int subscribe, const unsigned char *t, size_t n) noexcept nogil:
+    cdef int first, last
+    if subscribe:
+        first = not pub_prefix_elsewhere(s, p, t, n) and sublist_find(&p.subs, t, n) < 0
+        sublist_add(&p.subs, t, n, 0)
+        if s.type == ZL_XPUB and (first or s.xpub_verbose):
+            xpub_notify(s, 1, t, n)
+    else:
+        if sublist_remove(&p.subs, t, n, 0) == 1 and s.type == ZL_XPUB \
+                and not pub_prefix_elsewhere(s, p, t, n):
+            xpub_notify(s, 0, t, n)
+
+cdef void pub_process_input(zl_socket *s) noexcept nogil:
+    """Applies the subscriptions waiting in the pipes (PUB/XPUB)."""
+    cdef int i
+    cdef zl_pipe *p
+    cdef zl_frame *f
+    cdef zl_queue msg
+    for i in range(s.npipes - 1, -1, -1):
+        p = s.pipes[i]
+        if p.inq.msgs == 0:
+            continue
+        while p.inq.msgs > 0:
+            queue_init(&msg)
+            queue_move_msg(&msg, &p.inq)
+            f = msg.head
+            if f.flags & ZL_FLAG_COMMAND:
+                if command_is(f, "SUBSCRIBE"):
+                    pub_apply(s, p, 1, f.data + 10, f.size - 10)
+                elif command_is(f, "CANCEL"):
+                    pub_apply(s, p, 0, f.data + 7, f.size - 7)
+                queue_clear(&msg)
+            elif f.next == NULL and f.size >= 1 and f.data[0] <= 1:
+                pub_apply(s, p, f.data[0], f.data + 1, f.size - 1)
+                queue_clear(&msg)
+            elif s.type == ZL_XPUB:
+                queue_splice(&s.xpub_rx, &msg)     # XPUB passes other messages up
+            else:
+                queue_clear(&msg)
+        pipe_after_read(p)
+
+cdef zl_frame *frame_copy(zl_frame *f) noexcept nogil:
+    cdef zl_frame *g = frame_new(f.size)
+    if g != NULL:
+        g.flags = f.flags
+        memcpy(g.data, f.data, f.size)
+    return g
+
+cdef void pub_distribute(zl_socket *s) noexcept nogil:
+    """Sends the message in s.tx to every subscriber whose prefixes match its
+    first frame and that has room; the last one gets the original frames."""
+    cdef int i, last = -1
+    cdef zl_pipe *p
+    cdef zl_frame *f
+    cdef zl_queue copy
+    pub_process_input(s)
+    for i in range(s.npipes):
+        p = s.pipes[i]
+        if p.active and not p.dead and p.out.msgs < s.sndhwm \
+                and sublist_match(&p.subs, s.tx.head.data, s.tx.head.size):
+            if last >= 0:
+                queue_init(&copy)
+                f = s.tx.head
+                while f != NULL:
+                    queue_push(&copy, frame_copy(f))
+                    f = f.next
+                pipe_push_msg(s.pipes[last], &copy)
+            last = i
+    if last >= 0:
+        pipe_push_msg(s.pipes[last], &s.tx)
+    else:
+        queue_clear(&s.tx)
+
+cdef void xsub_send(zl_socket *s) noexcept nogil:
+    """XSUB: 0x01/0x00 messages are subscriptions, anything else goes to
+    every publisher."""
+    cdef zl_frame *f = s.tx.head
+    cdef int i
+    cdef zl_queue copy
+    cdef zl_frame *g
+    if f.next == NULL and f.size >= 1 and f.data[0] <= 1:
+        sub_subscribe(s, f.data[0], f.data + 1, f.size - 1)
+        queue_clear(&s.tx)
+        return
+    for i in range(s.npipes):
+        if s.pipes[i].active and not s.pipes[i].dead:
+            queue_init(&copy)
+            g = s.tx.head
+            while g != NULL:
+                queue_push(&copy, frame_copy(g))
+                g = g.next
+            pipe_push_msg(s.pipes[i], &copy)
+    queue_clear(&s.tx)
