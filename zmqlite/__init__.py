@@ -15,7 +15,7 @@ from . import constants, error
 from .constants import *  # noqa: F403  (every flat constant and enum class)
 from .error import *  # noqa: F403
 from .error import strerror
-from ._core import zmq_poll
+from ._core import zmq_poll, proxy, proxy_steerable, device
 from .socket import Socket, SyncSocket
 from .context import Context, SyncContext
 from .poll import Poller, select
@@ -89,6 +89,9 @@ __all__ = (
         "Poller",
         "select",
         "zmq_poll",
+        "proxy",
+        "proxy_steerable",
+        "device",
         "strerror",
         "has",
         "zmq_version",

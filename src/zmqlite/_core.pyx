@@ -28,6 +28,7 @@ include "transport.pyx"
 include "context.pyx"
 include "socket.pyx"
 include "poll.pyx"
+include "proxy.pyx"
 
 CONSTANTS = {
     "PAIR": ZL_PAIR, "PUB": ZL_PUB, "SUB": ZL_SUB, "REQ": ZL_REQ, "REP": ZL_REP,

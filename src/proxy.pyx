@@ -1,0 +1,174 @@
+# proxy / proxy_steerable / device: forward whole messages between two
+# sockets (and copy them to a capture socket) with the GIL released, both
+# while moving and while waiting. Each move takes one socket's context lock
+# at a time, so the two sockets may belong to different contexts.
+#
+# A message is taken from a socket only when the other side can accept it
+# (POLLOUT), so the proxy never blocks half way through a message and never
+# drops one because the destination was full: back-pressure reaches the source.
+
+cdef enum:
+    PROXY_BATCH = 256        # messages moved per direction before looking around
+
+cdef int sock_rearm_events(zl_socket *s, int *events) noexcept nogil:
+    """Re-arms s's signal fd and reads its POLLIN/POLLOUT. ETERM when its
+    context is terminating, else 0."""
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
+    pthread_mutex_lock(&c.lock)
+    s.sig_pending = 0
+    zl_signaler_drain(s.sig_rfd)
+    events[0] = sock_events(s)
+    rc = ZL_ETERM if c.terminating else 0
+    pthread_mutex_unlock(&c.lock)
+    return rc
+
+cdef int proxy_move(zl_socket *src, zl_socket *dst, zl_socket *cap, unsigned long long *stats) noexcept nogil:
+    """Moves one whole message src -> dst, a copy to cap when given.
+    stats: [msgs in, bytes in] of src, [msgs out, bytes out] of dst.
+    Returns 0 when a message moved, EAGAIN when there was none, or an errno."""
+    cdef zl_ctx *sc = <zl_ctx *>src.ctx
+    cdef zl_ctx *dc = <zl_ctx *>dst.ctx
+    cdef zl_queue msg
+    cdef zl_frame *f
+    cdef zl_frame *g
+    cdef int rc = 0
+    cdef unsigned long long nbytes = 0
+    queue_init(&msg)
+    pthread_mutex_lock(&sc.lock)
+    while True:
+        rc = sock_recv_frame(src, &f)
+        if rc:
+            break
+        nbytes += f.size
+        queue_push(&msg, f)
+        if not (f.flags & ZL_FLAG_MORE):
+            break
+    pthread_mutex_unlock(&sc.lock)
+    if msg.head == NULL:
+        return rc
+    stats[0] += 1
+    stats[1] += nbytes
+    if cap != NULL:
+        pthread_mutex_lock(&(<zl_ctx *>cap.ctx).lock)
+        f = msg.head
+        while f != NULL:
+            g = frame_copy(f)
+            if g != NULL and sock_send_frame(cap, g) != 0:
+                frame_free(g)       # a capture socket that cannot keep up loses copies
+            f = f.next
+        pthread_mutex_unlock(&(<zl_ctx *>cap.ctx).lock)
+    pthread_mutex_lock(&dc.lock)
+    while msg.head != NULL:
+        f = queue_pop(&msg)
+        rc = sock_send_frame(dst, f)
+        if rc:
+            frame_free(f)
+            queue_clear(&msg)
+            break
+    pthread_mutex_unlock(&dc.lock)
+    if rc == 0:
+        stats[2] += 1
+        stats[3] += nbytes
+    return rc
+
+cdef int proxy_pump(zl_socket *a, zl_socket *b, zl_socket *cap, zl_socket *control,
+                    unsigned long long *stats, int paused) noexcept nogil:
+    """Forwards until a control message waits (returns -1) or an error (errno).
+    stats[0:4] for a's direction, stats[4:8] for b's (libzmq's STATISTICS order)."""
+    cdef int ea, eb, ec, rc, n, moved
+    cdef pollfd fds[3]
+    cdef int nfds
+    while True:
+        rc = sock_rearm_events(a, &ea)
+        if rc == 0:
+            rc = sock_rearm_events(b, &eb)
+        if rc:
+            return rc
+        if control != NULL:
+            rc = sock_rearm_events(control, &ec)
+            if rc:
+                return rc
+            if ec & ZL_POLLIN:
+                return -1
+        moved = 0
+        if not paused:
+            if (ea & ZL_POLLIN) and (eb & ZL_POLLOUT):
+                for n in range(PROXY_BATCH):
+                    rc = proxy_move(a, b, cap, stats)
+                    if rc == EAGAIN:
+                        break
+                    if rc:
+                        return rc
+                    moved = 1
+                    if not (sock_events_locked(b) & ZL_POLLOUT):
+                        break
+            if (eb & ZL_POLLIN) and (ea & ZL_POLLOUT):
+                for n in range(PROXY_BATCH):
+                    rc = proxy_move(b, a, cap, stats + 4)
+                    if rc == EAGAIN:
+                        break
+                    if rc:
+                        return rc
+                    moved = 1
+                    if not (sock_events_locked(a) & ZL_POLLOUT):
+                        break
+        if moved:
+            continue
+        fds[0].fd = a.sig_rfd
+        fds[1].fd = b.sig_rfd
+        nfds = 2
+        if control != NULL:
+            fds[2].fd = control.sig_rfd
+            nfds = 3
+        for n in range(nfds):
+            fds[n].events = POLLIN
+            fds[n].revents = 0
+        if poll(fds, nfds, -1) < 0 and errno == EINTR:
+            return EINTR
+
+cdef int sock_events_locked(zl_socket *s) noexcept nogil:
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
+    cdef int ev
+    pthread_mutex_lock(&c.lock)
+    ev = sock_events(s)
+    pthread_mutex_unlock(&c.lock)
+    return ev
+
+def proxy_steerable(Socket frontend, Socket backend, Socket capture=None, Socket control=None):
+    """Forwards messages both ways between frontend and backend until the
+    context terminates (ContextTerminated) or control receives TERMINATE.
+    control also takes PAUSE, RESUME and STATISTICS (8 uint64 counters)."""
+    cdef zl_socket *a = frontend._sock()
+    cdef zl_socket *b = backend._sock()
+    cdef zl_socket *cap = capture._sock() if capture is not None else NULL
+    cdef zl_socket *ctl = control._sock() if control is not None else NULL
+    cdef unsigned long long stats[8]
+    cdef int rc, paused = 0
+    memset(stats, 0, sizeof(stats))
+    while True:
+        with nogil:
+            rc = proxy_pump(a, b, cap, ctl, stats, paused)
+        if rc == EINTR:
+            _check_signals()
+            continue
+        if rc != -1:
+            raise _zmq_error(rc, None)
+        command = control.recv()
+        if command == b"PAUSE":
+            paused = 1
+        elif command == b"RESUME":
+            paused = 0
+        elif command == b"TERMINATE":
+            return
+        elif command == b"STATISTICS":
+            control.send_multipart([stats[i].to_bytes(8, "little") for i in range(8)])
+
+def proxy(Socket frontend, Socket backend, Socket capture=None):
+    """zmq_proxy: forwards messages both ways until the context terminates."""
+    proxy_steerable(frontend, backend, capture, None)
+
+def device(int device_type, Socket frontend, Socket backend):
+    """The old zmq_device: QUEUE, FORWARDER and STREAMER are all proxies."""
+    if device_type not in (1, 2, 3):
+        raise _zmq_error(EINVAL, None)
+    proxy_steerable(frontend, backend, None, None)
