@@ -115,6 +115,7 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
     p.active = 1
     conn.pipe = p
     conn.state = ZL_CONN_ACTIVE
+    conn.last_recv = zl_now_ms()
     if s.type == ZL_SUB or s.type == ZL_XSUB:
         sub_send_all(s, &conn.ctrl)     # a new or returning publisher learns them all
         conn_mark_ready(c, conn)
@@ -131,6 +132,8 @@ cdef int conn_on_command(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
     if command_is(f, "PING"):
         if f.size < 7:
             return -1
+        # the peer asks to be dropped when it is silent for TTL deciseconds
+        conn.peer_ttl = (<long long>f.data[5] << 8 | f.data[6]) * 100
         pong = command_new("PONG", f.data + 7, f.size - 7 if f.size - 7 <= 16 else 16)
         queue_push(&conn.ctrl, pong)
         conn_mark_ready_nolock(c, conn)
@@ -247,6 +250,8 @@ cdef int conn_in(zl_ctx *c, zl_conn *conn) noexcept nogil:
                 if conn_consume(c, conn, conn.rbuf, n, &batch) < 0:
                     queue_clear(&batch)
                     return -1
+        if n > 0:
+            conn.last_recv = zl_now_ms()     # any traffic counts as liveness (RFC 37)
         if n == 0:
             conn_deliver(c, conn, &batch)
             return -1
@@ -478,6 +483,47 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
     free(conn.rbuf)
     free(conn.wbuf)
     free(conn)
+
+cdef long long conn_heartbeat(zl_ctx *c, zl_conn *conn, long long now) noexcept nogil:
+    """Sends PINGs every HEARTBEAT_IVL and drops a peer silent for
+    HEARTBEAT_TIMEOUT after one, or for the TTL its own PINGs asked for.
+    Returns -1 when the connection must close, else the next due time (0: none)."""
+    cdef zl_socket *s = conn.sock
+    cdef long long ivl = s.heartbeat_ivl, timeout, next_at = 0
+    cdef unsigned char ttl[2]
+    cdef long long ttl_ds
+    if conn.state != ZL_CONN_ACTIVE or conn.peer_minor < 1:
+        return 0
+    if conn.peer_ttl > 0:
+        if now - conn.last_recv >= conn.peer_ttl:
+            return -1
+        next_at = conn.last_recv + conn.peer_ttl
+    if ivl <= 0:
+        return next_at
+    timeout = s.heartbeat_timeout if s.heartbeat_timeout >= 0 else ivl
+    if conn.ping_deadline and conn.last_recv >= conn.ping_sent:
+        conn.ping_deadline = 0
+    if conn.ping_deadline and now >= conn.ping_deadline:
+        return -1
+    if conn.next_ping == 0:
+        conn.next_ping = now + ivl
+    if now >= conn.next_ping:
+        ttl_ds = s.heartbeat_ttl // 100 if s.heartbeat_ttl > 0 else 0
+        if ttl_ds > 0xFFFF:
+            ttl_ds = 0xFFFF
+        ttl[0] = <unsigned char>(ttl_ds >> 8)
+        ttl[1] = <unsigned char>(ttl_ds & 0xFF)
+        queue_push(&conn.ctrl, command_new("PING", ttl, 2))
+        conn_mark_ready_nolock(c, conn)
+        if conn.ping_deadline == 0:
+            conn.ping_sent = now
+            conn.ping_deadline = now + timeout
+        conn.next_ping = now + ivl
+    if next_at == 0 or conn.next_ping < next_at:
+        next_at = conn.next_ping
+    if conn.ping_deadline and conn.ping_deadline < next_at:
+        next_at = conn.ping_deadline
+    return next_at
 
 cdef int conn_pending_output(zl_conn *conn) noexcept nogil:
     return conn.wpos < conn.wlen or conn.big != NULL or conn.inflight.head != NULL

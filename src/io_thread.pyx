@@ -229,10 +229,18 @@ cdef long long run_timers(zl_ctx *c) noexcept nogil:
     cdef zl_conn *conn
     cdef zl_conn *cn
     cdef int done
-    # handshakes that take too long (HANDSHAKE_IVL)
+    cdef long long due
+    # handshakes that take too long (HANDSHAKE_IVL), heartbeats
     conn = c.conns
     while conn != NULL:
         cn = conn.next
+        due = conn_heartbeat(c, conn, now)
+        if due < 0:
+            conn_close(c, conn, 1)
+            conn = cn
+            continue
+        if due > 0 and (next_at < 0 or due < next_at):
+            next_at = due
         if conn.state != ZL_CONN_ACTIVE and conn.handshake_deadline > 0:
             if conn.handshake_deadline <= now:
                 conn_close(c, conn, 1)

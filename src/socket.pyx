@@ -14,6 +14,8 @@ cdef dict _INT_OPTIONS = {
     ZL_OPT_HANDSHAKE_IVL: "handshake_ivl", ZL_OPT_MAXMSGSIZE: "maxmsgsize",
     ZL_OPT_ROUTER_MANDATORY: "router_mandatory", ZL_OPT_ROUTER_HANDOVER: "router_handover",
     ZL_OPT_XPUB_VERBOSE: "xpub_verbose",
+    ZL_OPT_HEARTBEAT_IVL: "heartbeat_ivl", ZL_OPT_HEARTBEAT_TTL: "heartbeat_ttl",
+    ZL_OPT_HEARTBEAT_TIMEOUT: "heartbeat_timeout",
 }
 # options libzmq has that we accept and report back but that change nothing
 # yet (kernel buffer sizes, TCP keepalive, multicast, TOS, timeouts of later
@@ -63,6 +65,7 @@ cdef class Socket:
         s.backlog = ZL_DEFAULT_BACKLOG
         s.handshake_ivl = ZL_DEFAULT_HANDSHAKE_IVL
         s.maxmsgsize = -1
+        s.heartbeat_timeout = -1
         seed = <unsigned long long>zl_now_ms() * 2654435761ULL
         s.next_rid = <unsigned int>(seed & 0xffffffffULL)   # as libzmq, ids start at a random point
         queue_init(&s.tx)
@@ -461,10 +464,10 @@ cdef class Socket:
         if option != ZL_OPT_MAXMSGSIZE and not (-2**31 <= value < 2**31):
             raise _zmq_error(EINVAL, None)
         if option in (ZL_OPT_SNDHWM, ZL_OPT_RCVHWM, ZL_OPT_RECONNECT_IVL_MAX, ZL_OPT_BACKLOG,
-                      ZL_OPT_HANDSHAKE_IVL) and value < 0:
+                      ZL_OPT_HANDSHAKE_IVL, ZL_OPT_HEARTBEAT_IVL, ZL_OPT_HEARTBEAT_TTL) and value < 0:
             raise _zmq_error(EINVAL, None)
         if option in (ZL_OPT_LINGER, ZL_OPT_RCVTIMEO, ZL_OPT_SNDTIMEO, ZL_OPT_RECONNECT_IVL,
-                      ZL_OPT_MAXMSGSIZE) and value < -1:
+                      ZL_OPT_MAXMSGSIZE, ZL_OPT_HEARTBEAT_TIMEOUT) and value < -1:
             raise _zmq_error(EINVAL, None)
         pthread_mutex_lock(&c.lock)
         if option == ZL_OPT_LINGER: s.linger = value
@@ -482,6 +485,11 @@ cdef class Socket:
         elif option == ZL_OPT_ROUTER_MANDATORY: s.router_mandatory = 1 if value else 0
         elif option == ZL_OPT_ROUTER_HANDOVER: s.router_handover = 1 if value else 0
         elif option == ZL_OPT_XPUB_VERBOSE: s.xpub_verbose = 1 if value else 0
+        elif option == ZL_OPT_HEARTBEAT_IVL: s.heartbeat_ivl = value
+        elif option == ZL_OPT_HEARTBEAT_TTL: s.heartbeat_ttl = value
+        elif option == ZL_OPT_HEARTBEAT_TIMEOUT: s.heartbeat_timeout = value
+        if option == ZL_OPT_HEARTBEAT_IVL or option == ZL_OPT_HEARTBEAT_TTL:
+            ctx_wake(c)     # the I/O thread may be sleeping without a timer
         # a raised HWM may unblock a sender or a paused connection
         sock_signal(s)
         pthread_mutex_unlock(&c.lock)
@@ -517,6 +525,9 @@ cdef class Socket:
         if option == ZL_OPT_ROUTER_MANDATORY: return s.router_mandatory
         if option == ZL_OPT_ROUTER_HANDOVER: return s.router_handover
         if option == ZL_OPT_XPUB_VERBOSE: return s.xpub_verbose
+        if option == ZL_OPT_HEARTBEAT_IVL: return s.heartbeat_ivl
+        if option == ZL_OPT_HEARTBEAT_TTL: return s.heartbeat_ttl
+        if option == ZL_OPT_HEARTBEAT_TIMEOUT: return s.heartbeat_timeout
         if option in _STORED_INT_OPTIONS:
             return self._stored.get(option, _STORED_INT_OPTIONS[option])
         raise _zmq_error(EINVAL, None)

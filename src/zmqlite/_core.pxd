@@ -99,6 +99,9 @@ cdef struct zl_socket:
     # options
     int sndhwm, rcvhwm, linger, rcvtimeo, sndtimeo
     int reconnect_ivl, reconnect_ivl_max, backlog, ipv6, immediate, handshake_ivl
+    int heartbeat_ivl         # ms between PINGs, 0 = none (read by the I/O thread without the lock)
+    int heartbeat_timeout     # ms to wait for traffic after a PING, -1 = heartbeat_ivl
+    int heartbeat_ttl         # ms the peer should wait for our traffic (sent in PING), 0 = none
     long long maxmsgsize
     unsigned char routing_id[256]
     int routing_id_len
@@ -149,6 +152,12 @@ cdef struct zl_conn:
     unsigned long long stream_written  # bytes written so far
     int taking_mid_msg        # last frame taken from the pipe had MORE
     int peer_type
+    # heartbeats, RFC 37 (I/O thread only)
+    long long last_recv       # monotonic ms of the last bytes received
+    long long next_ping       # when to send the next PING (0: not scheduled yet)
+    long long ping_sent       # when the last unanswered PING went out
+    long long ping_deadline   # drop the peer if silent until then (0: none)
+    long long peer_ttl        # the peer's TTL from its PING, in ms (0: none)
 
 cdef struct zl_cmd:
     zl_cmd *next
