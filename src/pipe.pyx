@@ -66,6 +66,12 @@ cdef void pipe_remove(zl_pipe *p) noexcept nogil:
     """Detaches p from its socket and frees it with whatever it still holds."""
     cdef zl_socket *s = p.sock
     cdef int i, j = -1
+    if s.type == ZL_XPUB and not s.closing:
+        # a departed subscriber's topics that nobody else wants are cancelled
+        for i in range(p.subs.n):
+            if not pub_prefix_elsewhere(s, p, p.subs.items[i].topic, p.subs.items[i].len):
+                xpub_notify(s, 0, p.subs.items[i].topic, p.subs.items[i].len)
+        sock_signal(s)
     for i in range(s.npipes):
         if s.pipes[i] == p:
             j = i
