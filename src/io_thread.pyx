@@ -35,8 +35,9 @@ cdef void listener_unlink_path(zl_listener *l) noexcept nogil:
         unlink(l.ipc_path)
         l.ipc_path[0] = 0
 
-cdef void listener_close(zl_ctx *c, zl_listener *l) noexcept nogil:
-    """Stops listening; closes the connections accepted from it."""
+cdef void listener_close(zl_ctx *c, zl_listener *l, int drop_connections) noexcept nogil:
+    """Stops listening. unbind() also drops the connections accepted from
+    it; close() leaves them to deliver what is queued during LINGER."""
     cdef zl_conn *conn = c.conns
     cdef zl_conn *nxt
     if l.fd >= 0:
@@ -46,7 +47,10 @@ cdef void listener_close(zl_ctx *c, zl_listener *l) noexcept nogil:
     while conn != NULL:
         nxt = conn.next
         if conn.lst == l:
-            conn_close(c, conn, 0)
+            if drop_connections:
+                conn_close(c, conn, 0)
+            else:
+                conn.lst = NULL     # l is freed next; the connection lives on
         conn = nxt
 
 cdef void listener_accept(zl_ctx *c, zl_listener *l) noexcept nogil:
@@ -127,7 +131,7 @@ cdef void socket_start_close(zl_ctx *c, zl_socket *s) noexcept nogil:
     l = s.listeners
     while l != NULL:
         ln = l.next
-        listener_close(c, l)
+        listener_close(c, l, 0)
         free(l)
         l = ln
     s.listeners = NULL
@@ -214,7 +218,7 @@ cdef void run_command(zl_ctx *c, zl_cmd *cmd) noexcept nogil:
         socket_start_close(c, <zl_socket *>cmd.ptr)
     elif cmd.kind == ZL_CMD_UNBIND:
         l = <zl_listener *>cmd.ptr
-        listener_close(c, l)
+        listener_close(c, l, 1)
         free(l)
     elif cmd.kind == ZL_CMD_DISCONNECT:
         endpoint_drop(c, <zl_endpoint *>cmd.ptr)

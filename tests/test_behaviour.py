@@ -682,3 +682,28 @@ def test_context_destroy_helper_closes_everything(zl):
     destroy_with_timeout(context, 5.0)
     assert all(s.closed for s in socks)
     assert context.closed
+
+
+@pytest.mark.timeout(20)
+def test_close_of_bound_socket_delivers_queued_messages(zl, ctx, endpoint, transport, bound):
+    """close() stops listening, but connections already accepted keep
+    delivering what was queued, within LINGER (here: the REP's last reply and
+    a burst from a bound PUSH closed straight after sending)."""
+    rep, req = ctx.socket(zl.REP), ctx.socket(zl.REQ)
+    addr = bound(rep, endpoint(transport))
+    req.connect(addr)
+    req.send(b"last request")
+    assert recv(rep) == b"last request"
+    rep.send(b"last reply")
+    rep.close(linger=5000)
+    assert recv(req) == b"last reply"
+
+    push, pull = ctx.socket(zl.PUSH), ctx.socket(zl.PULL)
+    addr = bound(push, endpoint(transport))
+    pull.connect(addr)
+    push.send(b"hello")
+    assert recv(pull) == b"hello"
+    for i in range(500):
+        push.send(b"%d" % i)
+    push.close(linger=5000)
+    assert [recv(pull) for _ in range(500)] == [b"%d" % i for i in range(500)]
