@@ -22,17 +22,19 @@ cdef int sock_rearm_events(zl_socket *s, int *events) noexcept nogil:
     pthread_mutex_unlock(&c.lock)
     return rc
 
-cdef int proxy_move(zl_socket *src, zl_socket *dst, zl_socket *cap, unsigned long long *stats) noexcept nogil:
+cdef int proxy_move(zl_socket *src, zl_socket *dst, zl_socket *cap,
+                    unsigned long long *received, unsigned long long *sent) noexcept nogil:
     """Moves one whole message src -> dst, a copy to cap when given.
-    stats: [msgs in, bytes in] of src, [msgs out, bytes out] of dst.
-    Returns 0 when a message moved, EAGAIN when there was none, or an errno."""
+    received: [parts, bytes] src received; sent: [parts, bytes] dst sent
+    (libzmq counts message parts). Returns 0 when a message moved, EAGAIN
+    when there was none, or an errno."""
     cdef zl_ctx *sc = <zl_ctx *>src.ctx
     cdef zl_ctx *dc = <zl_ctx *>dst.ctx
     cdef zl_queue msg
     cdef zl_frame *f
     cdef zl_frame *g
     cdef int rc = 0
-    cdef unsigned long long nbytes = 0
+    cdef unsigned long long nbytes = 0, nparts = 0
     queue_init(&msg)
     pthread_mutex_lock(&sc.lock)
     while True:
@@ -40,23 +42,20 @@ cdef int proxy_move(zl_socket *src, zl_socket *dst, zl_socket *cap, unsigned lon
         if rc:
             break
         nbytes += f.size
+        nparts += 1
         queue_push(&msg, f)
         if not (f.flags & ZL_FLAG_MORE):
             break
     pthread_mutex_unlock(&sc.lock)
     if msg.head == NULL:
         return rc
-    stats[0] += 1
-    stats[1] += nbytes
+    received[0] += nparts
+    received[1] += nbytes
     if cap != NULL:
-        pthread_mutex_lock(&(<zl_ctx *>cap.ctx).lock)
-        f = msg.head
-        while f != NULL:
-            g = frame_copy(f)
-            if g != NULL and sock_send_frame(cap, g) != 0:
-                frame_free(g)       # a capture socket that cannot keep up loses copies
-            f = f.next
-        pthread_mutex_unlock(&(<zl_ctx *>cap.ctx).lock)
+        rc = proxy_capture(cap, &msg)
+        if rc:
+            queue_clear(&msg)
+            return rc
     pthread_mutex_lock(&dc.lock)
     while msg.head != NULL:
         f = queue_pop(&msg)
@@ -67,14 +66,39 @@ cdef int proxy_move(zl_socket *src, zl_socket *dst, zl_socket *cap, unsigned lon
             break
     pthread_mutex_unlock(&dc.lock)
     if rc == 0:
-        stats[2] += 1
-        stats[3] += nbytes
+        sent[0] += nparts
+        sent[1] += nbytes
     return rc
+
+cdef int proxy_capture(zl_socket *cap, zl_queue *msg) noexcept nogil:
+    """Sends a copy of msg to the capture socket, waiting while it cannot take
+    it (libzmq sends captures blocking: a PUSH capture holds the proxy until its
+    peer is there). Returns 0, or ETERM / another errno."""
+    cdef zl_ctx *c = <zl_ctx *>cap.ctx
+    cdef zl_frame *f = msg.head
+    cdef zl_frame *g
+    cdef int rc
+    while f != NULL:
+        g = frame_copy(f)
+        if g == NULL:
+            return ENOMEM
+        while True:
+            pthread_mutex_lock(&c.lock)
+            rc = sock_send_frame(cap, g)
+            pthread_mutex_unlock(&c.lock)
+            if rc != EAGAIN:
+                break
+            sock_wait(c, cap, ZL_POLLOUT, zl_now_ms() + 100)
+        if rc:
+            frame_free(g)
+            return rc
+        f = f.next
+    return 0
 
 cdef int proxy_pump(zl_socket *a, zl_socket *b, zl_socket *cap, zl_socket *control,
                     unsigned long long *stats, int paused) noexcept nogil:
     """Forwards until a control message waits (returns -1) or an error (errno).
-    stats[0:4] for a's direction, stats[4:8] for b's (libzmq's STATISTICS order)."""
+    stats as libzmq's STATISTICS: a received parts/bytes, a sent, b received, b sent."""
     cdef int ea, eb, ec, rc, n, moved
     cdef pollfd fds[3]
     cdef int nfds
@@ -94,7 +118,7 @@ cdef int proxy_pump(zl_socket *a, zl_socket *b, zl_socket *cap, zl_socket *contr
         if not paused:
             if (ea & ZL_POLLIN) and (eb & ZL_POLLOUT):
                 for n in range(PROXY_BATCH):
-                    rc = proxy_move(a, b, cap, stats)
+                    rc = proxy_move(a, b, cap, stats, stats + 6)
                     if rc == EAGAIN:
                         break
                     if rc:
@@ -104,7 +128,7 @@ cdef int proxy_pump(zl_socket *a, zl_socket *b, zl_socket *cap, zl_socket *contr
                         break
             if (eb & ZL_POLLIN) and (ea & ZL_POLLOUT):
                 for n in range(PROXY_BATCH):
-                    rc = proxy_move(b, a, cap, stats + 4)
+                    rc = proxy_move(b, a, cap, stats + 4, stats + 2)
                     if rc == EAGAIN:
                         break
                     if rc:
@@ -137,7 +161,9 @@ cdef int sock_events_locked(zl_socket *s) noexcept nogil:
 def proxy_steerable(Socket frontend, Socket backend, Socket capture=None, Socket control=None):
     """Forwards messages both ways between frontend and backend until the
     context terminates (ContextTerminated) or control receives TERMINATE.
-    control also takes PAUSE, RESUME and STATISTICS (8 uint64 counters)."""
+    control also takes PAUSE, RESUME and STATISTICS (8 uint64 counters, host
+    byte order). A REP control socket gets an empty reply to the other
+    commands, so that a REQ can drive it. Returns 0 after TERMINATE."""
     cdef zl_socket *a = frontend._sock()
     cdef zl_socket *b = backend._sock()
     cdef zl_socket *cap = capture._sock() if capture is not None else NULL
@@ -154,14 +180,17 @@ def proxy_steerable(Socket frontend, Socket backend, Socket capture=None, Socket
         if rc != -1:
             raise _zmq_error(rc, None)
         command = control.recv()
+        if command == b"STATISTICS":
+            control.send_multipart([stats[i].to_bytes(8, _sys.byteorder) for i in range(8)])
+            continue
+        if control.socket_type == ZL_REP:
+            control.send(b"")
         if command == b"PAUSE":
             paused = 1
         elif command == b"RESUME":
             paused = 0
         elif command == b"TERMINATE":
-            return
-        elif command == b"STATISTICS":
-            control.send_multipart([stats[i].to_bytes(8, "little") for i in range(8)])
+            return 0
 
 def proxy(Socket frontend, Socket backend, Socket capture=None):
     """zmq_proxy: forwards messages both ways until the context terminates."""

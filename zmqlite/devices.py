@@ -146,6 +146,8 @@ class Proxy(Device):
         self._setup["mon"] = []
 
     def bind_mon(self, addr: str) -> None: self._setup["mon"].append(("bind", (addr,)))
+    def bind_mon_to_random_port(self, addr: str, *args, **kwargs) -> int:
+        return self._bind_random("mon", addr, *args, **kwargs)
     def connect_mon(self, addr: str) -> None: self._setup["mon"].append(("connect", (addr,)))
     def setsockopt_mon(self, opt: int, value) -> None: self._setup["mon"].append(("setsockopt", (opt, value)))
 
@@ -180,6 +182,8 @@ class ProxySteerable(Proxy):
         self._setup["ctrl"] = []
 
     def bind_ctrl(self, addr: str) -> None: self._setup["ctrl"].append(("bind", (addr,)))
+    def bind_ctrl_to_random_port(self, addr: str, *args, **kwargs) -> int:
+        return self._bind_random("ctrl", addr, *args, **kwargs)
     def connect_ctrl(self, addr: str) -> None: self._setup["ctrl"].append(("connect", (addr,)))
     def setsockopt_ctrl(self, opt: int, value) -> None: self._setup["ctrl"].append(("setsockopt", (opt, value)))
 

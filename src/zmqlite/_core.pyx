@@ -3,6 +3,7 @@
 # The order is that of the layers, bottom up.
 
 import os as _os
+import sys as _sys
 from libc.stdlib cimport malloc, calloc, realloc, free
 from libc.string cimport memcpy, memmove, memset, memcmp, strlen, strcmp, strcpy, strncpy
 from libc.stdint cimport uint32_t, uint64_t

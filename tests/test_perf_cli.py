@@ -1,0 +1,81 @@
+"""Smoke tests of the benchmark CLI, ``python -m zmqlite.perf``.
+
+They check that the suite runs end to end in bounded time and writes the documented JSON
+structure; they never look at how fast anything was (timing belongs to bench runs, not tests).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.zmqlite_only(reason="runs zmqlite's own perf CLI")
+
+#: the whole CLI run, children included, must end within this many seconds
+CLI_TIMEOUT = 50
+
+
+def run_perf(*args, tmp_path):
+    import zmqlite
+
+    env = dict(os.environ)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(zmqlite.__file__)))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return subprocess.run(
+        [sys.executable, "-m", "zmqlite.perf", *args],
+        capture_output=True, text=True, timeout=CLI_TIMEOUT, cwd=tmp_path, env=env,
+    )
+
+
+def test_json_structure(tmp_path):
+    out = tmp_path / "out.json"
+    proc = run_perf("--points", "pushpull-tcp-16,reqrep-tcp-16", "--seconds", "0.3",
+                    "--impls", "zmqlite", "--quiet", "--json", str(out), tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "pushpull-tcp-16" in proc.stdout  # the table
+    doc = json.loads(out.read_text())
+    assert doc["schema"] == 1
+    meta = doc["meta"]
+    assert meta["seconds"] == 0.3 and meta["repeat"] == 1 and meta["interrupted"] is False
+    assert list(meta["impls"]) == ["zmqlite"]
+    assert [p["point"] for p in doc["points"]] == ["pushpull-tcp-16", "reqrep-tcp-16"]
+    thr, lat = doc["points"]
+    assert (thr["kind"], thr["transport"], thr["size"], thr["metric"]) == \
+        ("thr", "tcp", 16, "msgs_per_s")
+    assert (lat["kind"], lat["metric"]) == ("lat", "median_us")
+    for point, keys in ((thr, {"messages", "seconds", "msgs_per_s", "mb_per_s"}),
+                        (lat, {"round_trips", "median_us", "p99_us", "min_us", "mean_us"})):
+        res = point["results"]["zmqlite"]
+        assert res["failures"] == []
+        assert len(res["runs"]) == 1
+        assert set(res["runs"][0]) == keys
+        assert set(res["median"]) == keys
+        assert all(isinstance(v, (int, float)) for v in res["median"].values())
+        assert point["ratio_zmqlite_pyzmq"] is None  # no pyzmq in this run
+
+
+def test_list_and_bad_point(tmp_path):
+    proc = run_perf("--list", tmp_path=tmp_path)
+    assert proc.returncode == 0
+    assert "pushpull-tcp-16" in proc.stdout and "raw-tcp-1m" in proc.stdout
+    proc = run_perf("--points", "pushpull-udp-16", tmp_path=tmp_path)
+    assert proc.returncode == 2
+    assert "not a point name" in proc.stderr
+
+
+def test_point_names():
+    from zmqlite.perf import parse_point, select_points
+
+    p = parse_point("pushpull-ipc-64k")
+    assert (p.kind, p.transport, p.size, p.frames) == ("thr", "ipc", 65536, 1)
+    p = parse_point("multipart3-tcp-16")
+    assert (p.kind, p.size, p.frames) == ("thr", 16, 3)
+    p = parse_point("pubsub4-tcp-16")
+    assert (p.kind, p.subscribers) == ("pubsub", 4)
+    assert parse_point("raw-tcp-1m").size == 1 << 20
+    assert [p.name for p in select_points("reqrep-*")] == ["reqrep-tcp-16", "reqrep-ipc-16"]
+    for bad in ("pushpull-tcp-0", "reqrep-inproc-16", "raw-inproc-1m", "nope"):
+        with pytest.raises(ValueError):
+            parse_point(bad)

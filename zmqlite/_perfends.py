@@ -1,0 +1,490 @@
+"""The two ends of every benchmark point, for ``zmqlite.perf`` and the ``bench/`` scripts.
+
+Each function here is one end of one measurement, written against the pyzmq API only: it takes
+the implementation's module as ``zmq`` (zmqlite, pyzmq or pyomq), so every implementation runs
+exactly the same Python code.  Modelled on libzmq's perf tools: the side that binds is
+``local_*`` (local_thr receives, local_lat echoes), the side that connects is ``remote_*``.
+
+Rules every end keeps:
+
+- Throughput is measured by the receiver, from its first message to its last, so process
+  start-up, imports and connection set-up are never in the figure.  Senders run for a given
+  number of seconds (counts are sized by time, so a slow machine runs fewer messages, not
+  longer) and then send one empty message as the end marker.
+- Every blocking receive has RCVTIMEO, so an end whose peer died or hung raises instead of
+  waiting forever; the parent (``zmqlite.perf``) also holds a deadline over each child and kills
+  it, so a hung implementation is a failed point, not a hung suite.
+- Nothing imports zmqlite here: ``zmqlite.perf`` runs this file by path in a child process
+  (``child_main``), so a pyzmq or pyomq child never loads zmqlite's engine.
+
+Results are plain dicts of numbers; ``report(kind, **fields)`` hands them to whoever drives the
+end (the child writes them as JSON lines on stdout, the bench scripts print them).
+"""
+
+import json
+import os
+import socket as _socket
+import sys
+import threading
+import time
+
+#: receive timeout while a measurement runs: a stalled peer fails the point after this long
+RECV_TIMEOUT_MS = 10_000
+#: linger of senders: long enough to flush the end marker, short enough to finish when the peer died
+SEND_LINGER_MS = 10_000
+#: prefix of the child's result lines, so stray output of a library cannot be taken for one
+LINE_PREFIX = "@perf "
+#: raw-socket ceiling: bytes moved per sendall/recv_into
+RAW_CHUNK = 1 << 20
+
+
+def payload(size):
+    return b"\x5a" * size
+
+
+def batch_for(size):
+    """Messages sent between two looks at the clock: ~64 KiB of payload, at least one."""
+    return max(1, min(4096, 65536 // max(size, 1)))
+
+
+def _hold(hold):
+    """Keep a sender's socket open until its peer has everything (``hold`` returns then).
+
+    Closing at once and relying on LINGER to deliver the end marker is not enough for every
+    implementation (pyomq 0.21 drops the last message over ipc:// when the socket closes right
+    after sending it), and a lost end marker would fail the point for a reason that has
+    nothing to do with speed.  Without a driver (the bench scripts) LINGER alone does it.
+    """
+    if hold is not None and not hold():
+        raise RuntimeError("the parent never said the peer was done")
+
+
+def _setup_recv(sock, zmq):
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.setsockopt(zmq.RCVTIMEO, RECV_TIMEOUT_MS)
+
+
+def _endpoint_of(sock, zmq, endpoint):
+    """The endpoint peers should connect to (resolves tcp://...:* to the chosen port)."""
+    if not endpoint.startswith("tcp://") or not endpoint.endswith(":*"):
+        return endpoint
+    ep = sock.getsockopt(zmq.LAST_ENDPOINT)
+    return ep.decode() if isinstance(ep, bytes) else ep
+
+
+# ---- PUSH -> PULL throughput (single or multipart) ------------------------------------------
+
+
+def _recv_until_end(sock, frames):
+    """Receive until the end marker; returns (messages after the first, seconds first..last)."""
+    n = 0
+    if frames == 1:
+        recv = sock.recv
+        recv()
+        t0 = time.perf_counter()
+        while recv():
+            n += 1
+    else:
+        recv = sock.recv_multipart
+        recv()
+        t0 = time.perf_counter()
+        while True:
+            parts = recv()
+            if len(parts) == 1 and not parts[0]:
+                break
+            n += 1
+    return n, time.perf_counter() - t0
+
+
+def _send_for(sock, size, frames, seconds):
+    """Send for ``seconds``, then the end marker; returns the number of messages sent."""
+    msg = payload(size)
+    batch = range(batch_for(size * frames))
+    clock = time.perf_counter
+    deadline = clock() + seconds
+    sent = 0
+    if frames == 1:
+        send = sock.send
+        while clock() < deadline:
+            for _ in batch:
+                send(msg)
+            sent += len(batch)
+    else:
+        send = sock.send_multipart
+        parts = [msg] * frames
+        while clock() < deadline:
+            for _ in batch:
+                send(parts)
+            sent += len(batch)
+    sock.send(b"")
+    return sent
+
+
+def local_thr(zmq, endpoint, frames, report):
+    """PULL: bind, report the endpoint, time first..last message."""
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.PULL)
+    try:
+        _setup_recv(sock, zmq)
+        sock.bind(endpoint)
+        report("ready", endpoint=_endpoint_of(sock, zmq, endpoint))
+        n, elapsed = _recv_until_end(sock, frames)
+        report("result", messages=n, seconds=elapsed)
+    finally:
+        sock.close()
+        ctx.term()
+
+
+def remote_thr(zmq, endpoint, size, frames, seconds, report, hold=None):
+    """PUSH: connect and send as fast as possible for ``seconds``."""
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.PUSH)
+    try:
+        sock.setsockopt(zmq.LINGER, SEND_LINGER_MS)
+        sock.connect(endpoint)
+        sent = _send_for(sock, size, frames, seconds)
+        _hold(hold)
+        report("sent", messages=sent)
+    finally:
+        sock.close()
+        ctx.term()
+
+
+def inproc_thr(zmq, size, frames, seconds, report):
+    """PUSH -> PULL over inproc:// between two threads of one process and one Context."""
+    ctx = zmq.Context()
+    pull = ctx.socket(zmq.PULL)
+    push = ctx.socket(zmq.PUSH)
+    failure = []
+
+    def sender():
+        try:
+            _send_for(push, size, frames, seconds)
+        except Exception as exc:  # surfaces through the receiver's timeout and this list
+            failure.append(exc)
+
+    try:
+        _setup_recv(pull, zmq)
+        push.setsockopt(zmq.LINGER, SEND_LINGER_MS)
+        pull.bind("inproc://perf-inproc-thr")
+        push.connect("inproc://perf-inproc-thr")
+        report("ready", endpoint="inproc://perf-inproc-thr")
+        thread = threading.Thread(target=sender, daemon=True)
+        thread.start()
+        try:
+            n, elapsed = _recv_until_end(pull, frames)
+        finally:
+            thread.join(RECV_TIMEOUT_MS / 1000)
+        if failure:
+            raise failure[0]
+        report("result", messages=n, seconds=elapsed)
+    finally:
+        push.close()
+        pull.close()
+        ctx.term()
+
+
+# ---- REQ/REP latency ------------------------------------------------------------------------
+
+
+def local_lat(zmq, endpoint, report, hold=None):
+    """REP: bind and echo until an empty request, which is answered and ends the run."""
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.REP)
+    try:
+        _setup_recv(sock, zmq)
+        # The reply to the end marker must reach REQ, which waits for it: linger 0 could drop it.
+        sock.setsockopt(zmq.LINGER, SEND_LINGER_MS)
+        sock.bind(endpoint)
+        report("ready", endpoint=_endpoint_of(sock, zmq, endpoint))
+        recv, send = sock.recv, sock.send
+        n = 0
+        while True:
+            msg = recv()
+            send(msg)
+            if not msg:
+                break
+            n += 1
+        _hold(hold)
+        report("echoed", messages=n)
+    finally:
+        sock.close()
+        ctx.term()
+
+
+def summarize_latency(samples_ns, warmup):
+    """Median/p99/mean in microseconds of ``samples_ns`` after dropping ``warmup`` samples."""
+    rest = sorted(samples_ns[warmup:] if len(samples_ns) > warmup * 2 else samples_ns)
+    if not rest:
+        raise RuntimeError("no round trips measured")
+    n = len(rest)
+
+    def pct(p):  # nearest-rank percentile
+        return rest[min(n - 1, max(0, int(p / 100 * n + 0.5) - 1))] / 1000
+
+    return {
+        "round_trips": n,
+        "median_us": pct(50),
+        "p99_us": pct(99),
+        "min_us": rest[0] / 1000,
+        "mean_us": sum(rest) / n / 1000,
+    }
+
+
+def remote_lat(zmq, endpoint, size, seconds, report):
+    """REQ: ping-pong for ``seconds``, timing every round trip with perf_counter_ns."""
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.REQ)
+    try:
+        _setup_recv(sock, zmq)
+        sock.connect(endpoint)
+        msg = payload(size)
+        send, recv = sock.send, sock.recv
+        ns = time.perf_counter_ns
+        samples = []
+        add = samples.append
+        deadline = ns() + int(seconds * 1e9)
+        t1 = 0
+        while t1 < deadline:
+            t0 = ns()
+            send(msg)
+            recv()
+            t1 = ns()
+            add(t1 - t0)
+        send(b"")
+        recv()
+        # The first round trips include connection set-up and cold caches.
+        report("result", **summarize_latency(samples, warmup=max(10, len(samples) // 100)))
+    finally:
+        sock.close()
+        ctx.term()
+
+
+# ---- PUB -> SUB fan-out ---------------------------------------------------------------------
+
+#: the publisher repeats the end marker this many times, this far apart: PUB drops at the
+#: high-water mark, so one marker sent into full queues could be lost
+END_MARKERS, END_MARKER_GAP = 40, 0.025
+
+
+def local_pub(zmq, endpoint, size, seconds, go, report, hold=None):
+    """PUB: bind, report the endpoint, wait for ``go()`` (subscribers are in), publish."""
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.PUB)
+    try:
+        sock.setsockopt(zmq.LINGER, 0)
+        sock.bind(endpoint)
+        report("ready", endpoint=_endpoint_of(sock, zmq, endpoint))
+        if not go():
+            raise RuntimeError("no go signal from the parent")
+        msg = payload(size)
+        send = sock.send
+        batch = range(batch_for(size))
+        clock = time.perf_counter
+        deadline = clock() + seconds
+        sent = 0
+        while clock() < deadline:
+            for _ in batch:
+                send(msg)
+            sent += len(batch)
+        for _ in range(END_MARKERS):
+            send(b"")
+            time.sleep(END_MARKER_GAP)
+        _hold(hold)
+        report("sent", messages=sent)
+    finally:
+        sock.close()
+        ctx.term()
+
+
+def remote_sub(zmq, endpoint, report):
+    """SUB: connect, subscribe to everything, time first..last message until the end marker."""
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.SUB)
+    try:
+        _setup_recv(sock, zmq)
+        sock.setsockopt(zmq.SUBSCRIBE, b"")
+        sock.connect(endpoint)
+        report("ready", endpoint=endpoint)
+        n, elapsed = _recv_until_end(sock, 1)
+        report("result", messages=n, seconds=elapsed)
+    finally:
+        sock.close()
+        ctx.term()
+
+
+# ---- raw socket ceiling ---------------------------------------------------------------------
+
+
+def _raw_family(transport):
+    return _socket.AF_INET if transport == "tcp" else _socket.AF_UNIX
+
+
+def raw_local(transport, address, report):
+    """Plain socket receiver: recv_into a 1 MiB buffer until EOF, time first..last byte."""
+    listener = _socket.socket(_raw_family(transport), _socket.SOCK_STREAM)
+    try:
+        listener.bind(("127.0.0.1", 0) if transport == "tcp" else address)
+        listener.listen(1)
+        listener.settimeout(RECV_TIMEOUT_MS / 1000)
+        addr = listener.getsockname()
+        report("ready", endpoint=list(addr) if isinstance(addr, tuple) else addr)
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(RECV_TIMEOUT_MS / 1000)
+            buf = bytearray(RAW_CHUNK)
+            view = memoryview(buf)
+            recv_into = conn.recv_into
+            total = recv_into(view)
+            t0 = time.perf_counter()
+            first = total
+            while True:
+                got = recv_into(view)
+                if not got:
+                    break
+                total += got
+            elapsed = time.perf_counter() - t0
+        report("result", bytes=total - first, seconds=elapsed)
+    finally:
+        listener.close()
+
+
+def raw_remote(transport, address, seconds, report):
+    """Plain socket sender: sendall 1 MiB chunks for ``seconds``, then close."""
+    sock = _socket.socket(_raw_family(transport), _socket.SOCK_STREAM)
+    with sock:
+        sock.settimeout(RECV_TIMEOUT_MS / 1000)
+        sock.connect(tuple(address) if transport == "tcp" else address)
+        chunk = bytes(RAW_CHUNK)
+        sendall = sock.sendall
+        clock = time.perf_counter
+        deadline = clock() + seconds
+        sent = 0
+        while clock() < deadline:
+            sendall(chunk)
+            sent += RAW_CHUNK
+        sock.shutdown(_socket.SHUT_WR)
+        report("sent", bytes=sent)
+
+
+# ---- child process entry --------------------------------------------------------------------
+
+#: import name of each implementation of the pyzmq API
+MODULES = {"zmqlite": "zmqlite", "pyzmq": "zmq", "pyomq": "pyomq"}
+
+
+def _watch_parent(events):
+    """Read commands ("go", "close") from the parent on stdin; end of file: the parent is gone."""
+    for line in sys.stdin:
+        event = events.get(line.strip())
+        if event is not None:
+            event.set()
+    os._exit(3)  # the parent died or gave up on us: never outlive it
+
+
+def child_main(spec_json):
+    """Run one end described by ``spec_json``; report JSON lines on stdout."""
+    spec = json.loads(spec_json)
+    out = sys.stdout
+
+    def report(kind, **fields):
+        fields["kind"] = kind
+        out.write(LINE_PREFIX + json.dumps(fields) + "\n")
+        out.flush()
+
+    events = {"go": threading.Event(), "close": threading.Event()}
+    threading.Thread(target=_watch_parent, args=(events,), daemon=True).start()
+    go = lambda: events["go"].wait(60)  # noqa: E731
+    hold = lambda: events["close"].wait(60)  # noqa: E731
+    try:
+        if spec.get("pin") is not None and hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, {spec["pin"]})
+        role = spec["role"]
+        if role == "raw_local":
+            return raw_local(spec["transport"], spec["endpoint"], report)
+        if role == "raw_remote":
+            return raw_remote(spec["transport"], spec["endpoint"], spec["seconds"], report)
+        if spec.get("path"):  # the zmqlite the parent runs, not whatever else is on sys.path
+            sys.path.insert(0, spec["path"])
+        import importlib
+
+        zmq = importlib.import_module(MODULES[spec["impl"]])
+        report("version", version=str(getattr(zmq, "__version__", "?")))
+        ep, size, frames, secs = (spec.get(k) for k in ("endpoint", "size", "frames", "seconds"))
+        if role == "local_thr":
+            local_thr(zmq, ep, frames, report)
+        elif role == "remote_thr":
+            remote_thr(zmq, ep, size, frames, secs, report, hold)
+        elif role == "inproc_thr":
+            inproc_thr(zmq, size, frames, secs, report)
+        elif role == "local_lat":
+            local_lat(zmq, ep, report, hold)
+        elif role == "remote_lat":
+            remote_lat(zmq, ep, size, secs, report)
+        elif role == "local_pub":
+            local_pub(zmq, ep, size, secs, go, report, hold)
+        elif role == "remote_sub":
+            remote_sub(zmq, ep, report)
+        else:
+            raise ValueError(f"unknown role {role!r}")
+    except BaseException as exc:
+        report("error", error=f"{spec.get('role')}: {type(exc).__name__}: {exc}")
+        raise SystemExit(1)
+
+
+# ---- one end by hand (bench/local_thr.py & co) ----------------------------------------------
+
+
+def end_main(role, argv=None):
+    """Run one end from the command line, like libzmq's perf tools, and print what it measured.
+
+    Start the local (binding) end first, then the remote end, in two shells or on two machines.
+    """
+    import argparse
+
+    ap = argparse.ArgumentParser(prog=role, description=end_main.__doc__.splitlines()[0])
+    ap.add_argument("endpoint", help="bind-to (local_*) or connect-to (remote_*) endpoint")
+    ap.add_argument("size", type=int, help="message (frame) size in bytes")
+    ap.add_argument("--impl", choices=sorted(MODULES), default="zmqlite")
+    if role.endswith("_thr"):
+        ap.add_argument("--frames", type=int, default=1, help="frames per message (default 1)")
+    if role.startswith("remote_"):
+        ap.add_argument("--seconds", type=float, default=5.0, help="how long to send (default 5)")
+    ap.add_argument("--pin", type=int, metavar="CPU", help="pin this process to one CPU")
+    args = ap.parse_args(argv)
+    if args.size < 1:
+        ap.error("size must be at least 1 (an empty message marks the end)")
+    if args.pin is not None:
+        os.sched_setaffinity(0, {args.pin})
+    import importlib
+
+    zmq = importlib.import_module(MODULES[args.impl])
+    frames = getattr(args, "frames", 1)
+
+    def report(kind, **f):
+        if kind == "ready":
+            print(f"{role} ({args.impl} {getattr(zmq, '__version__', '?')}) "
+                  f"bound to {f['endpoint']}", flush=True)
+        elif kind == "result" and role == "local_thr":
+            rate = f["messages"] / f["seconds"]
+            print(f"message size: {args.size} [B] x {frames} frame(s)\n"
+                  f"message count: {f['messages']}\n"
+                  f"mean throughput: {rate:,.0f} [msg/s]\n"
+                  f"mean throughput: {rate * args.size * frames * 8 / 1e6:,.3f} [Mb/s]")
+        elif kind == "result":  # remote_lat
+            print(f"message size: {args.size} [B]\nround trips: {f['round_trips']}\n"
+                  f"latency median: {f['median_us']:.2f} [us]\n"
+                  f"latency p99: {f['p99_us']:.2f} [us]\nlatency mean: {f['mean_us']:.2f} [us]")
+        elif kind in ("sent", "echoed"):
+            print(f"{role}: {f['messages']} messages", flush=True)
+
+    if role == "local_thr":
+        local_thr(zmq, args.endpoint, frames, report)
+    elif role == "remote_thr":
+        remote_thr(zmq, args.endpoint, args.size, frames, args.seconds, report)
+    elif role == "local_lat":
+        local_lat(zmq, args.endpoint, report)
+    elif role == "remote_lat":
+        remote_lat(zmq, args.endpoint, args.size, args.seconds, report)
+    else:
+        raise ValueError(f"unknown role {role!r}")
