@@ -96,6 +96,7 @@ cdef class Context:
         with nogil:
             pthread_join(c.thread, NULL)
             ctx_free(c)
+        release_borrowed()      # what the I/O thread freed while tearing down
         self._ctx = NULL
         self.closed = True
 

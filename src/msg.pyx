@@ -36,6 +36,60 @@ cdef zl_frame *frame_cache_take(size_t size) noexcept nogil:
     pthread_mutex_unlock(&frame_cache_lock)
     return f
 
+# Zero copy: send() lends a large bytes object's buffer to its frame instead
+# of copying it (bytes are immutable, and the frame holds a reference). Such a
+# frame must drop that reference with the GIL, which the I/O thread never
+# takes: frame_free() only queues it on `released`, and the next send/recv/
+# poll/term of any thread drains the queue (release_borrowed). recv() of a
+# frame that borrows a whole bytes object returns that very object, so inproc
+# moves large messages without copying at all.
+cdef enum:
+    BORROW_MIN = 16384       # below this a copy is cheaper than the bookkeeping
+
+cdef pthread_mutex_t released_lock
+cdef zl_frame *released = NULL
+pthread_mutex_init(&released_lock, NULL)
+
+cdef zl_frame *frame_borrow(object data) except NULL:
+    """A frame lending the buffer of `data` (an exact bytes object)."""
+    cdef zl_frame *f = <zl_frame *>malloc(sizeof(zl_frame))
+    if f == NULL:
+        raise MemoryError()
+    Py_INCREF(data)
+    f.owner = <void *>data
+    f.data = <unsigned char *>PyBytes_AS_STRING(data)
+    f.size = PyBytes_GET_SIZE(data)
+    f.cap = 0
+    f.next = NULL
+    f.flags = 0
+    f.wire_end = 0
+    return f
+
+cdef void frame_free_gil(zl_frame *f):
+    """frame_free for a caller holding the GIL: drops a borrowed reference now."""
+    if f.owner != NULL:
+        Py_DECREF(<object>f.owner)
+        free(f)
+    else:
+        frame_free(f)
+
+cdef void release_borrowed():
+    """Drops the references of borrowed frames freed without the GIL."""
+    global released
+    cdef zl_frame *f
+    cdef zl_frame *n
+    if released == NULL:       # unlocked peek: a miss is caught on the next call
+        return
+    pthread_mutex_lock(&released_lock)
+    f = released
+    released = NULL
+    pthread_mutex_unlock(&released_lock)
+    while f != NULL:
+        n = f.next
+        Py_DECREF(<object>f.owner)
+        free(f)
+        f = n
+
 cdef zl_frame *frame_new(size_t size) noexcept nogil:
     cdef zl_frame *f = NULL
     if size >= FRAME_CACHE_MIN:
@@ -46,6 +100,7 @@ cdef zl_frame *frame_new(size_t size) noexcept nogil:
             return NULL
         f.cap = size
         f.data = (<unsigned char *>f) + sizeof(zl_frame)
+    f.owner = NULL
     f.next = NULL
     f.size = size
     f.flags = 0
@@ -53,7 +108,13 @@ cdef zl_frame *frame_new(size_t size) noexcept nogil:
     return f
 
 cdef void frame_free(zl_frame *f) noexcept nogil:
-    global frame_cache_n
+    global frame_cache_n, released
+    if f.owner != NULL:
+        pthread_mutex_lock(&released_lock)
+        f.next = released
+        released = f
+        pthread_mutex_unlock(&released_lock)
+        return
     if f.cap >= FRAME_CACHE_MIN:
         pthread_mutex_lock(&frame_cache_lock)
         if frame_cache_n < FRAME_CACHE_SLOTS:

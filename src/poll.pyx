@@ -15,6 +15,7 @@ def zmq_poll(items, timeout=-1):
     else:
         deadline = zl_now_ms() + int(timeout)
     objs = []
+    release_borrowed()
     pfds = <pollfd *>calloc(n if n > 0 else 1, sizeof(pollfd))
     try:
         for i in range(n):

@@ -341,7 +341,10 @@ cdef class Socket:
         cdef long long deadline = -2
         if isinstance(data, str):
             raise TypeError("unicode not allowed, use send_string")
-        if type(data) is bytes:
+        release_borrowed()
+        if type(data) is bytes and PyBytes_GET_SIZE(data) >= BORROW_MIN:
+            f = frame_borrow(data)
+        elif type(data) is bytes:
             f = frame_new(PyBytes_GET_SIZE(data))
             if f == NULL:
                 raise MemoryError()
@@ -365,7 +368,7 @@ cdef class Socket:
             if rc == 0:
                 return None
             if rc != EAGAIN or (flags & ZL_DONTWAIT):
-                frame_free(f)
+                frame_free_gil(f)
                 raise _zmq_error(rc, None)
             if deadline == -2:
                 deadline = -1 if s.sndtimeo < 0 else zl_now_ms() + s.sndtimeo
@@ -375,10 +378,10 @@ cdef class Socket:
                 try:
                     _check_signals()
                 except BaseException:
-                    frame_free(f)
+                    frame_free_gil(f)
                     raise
             elif w == EAGAIN:
-                frame_free(f)
+                frame_free_gil(f)
                 raise _zmq_error(EAGAIN, None)
 
     def recv(self, int flags=0, copy=True, track=False):
@@ -389,15 +392,19 @@ cdef class Socket:
         cdef int rc, w
         cdef long long deadline = -2
         cdef object result
+        release_borrowed()
         while True:
             pthread_mutex_lock(&c.lock)
             rc = sock_recv_frame(s, &f)
             pthread_mutex_unlock(&c.lock)
             if rc == 0:
                 try:
-                    result = PyBytes_FromStringAndSize(<char *>f.data, f.size)
+                    if f.owner != NULL and f.size == <size_t>PyBytes_GET_SIZE(<object>f.owner):
+                        result = <object>f.owner      # the sender's bytes, shared (immutable)
+                    else:
+                        result = PyBytes_FromStringAndSize(<char *>f.data, f.size)
                 finally:
-                    frame_free(f)
+                    frame_free_gil(f)
                 return result
             if rc != EAGAIN or (flags & ZL_DONTWAIT):
                 raise _zmq_error(rc, None)

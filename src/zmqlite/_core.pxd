@@ -13,7 +13,9 @@ cdef struct zl_frame:
     size_t cap                # bytes allocated for data (>= size; large frames are reused)
     int flags                 # ZL_FLAG_MORE / ZL_FLAG_COMMAND as on the wire, plus ZL_FRAME_FIRST
     unsigned long long wire_end   # engine: stream offset just past this frame once encoded
-    unsigned char *data       # points just past this struct (one malloc per frame)
+    unsigned char *data       # just past this struct (one malloc), or into `owner`
+    void *owner               # a bytes object whose buffer `data` borrows (a strong
+                              # reference), or NULL; released only with the GIL (msg.pyx)
 
 cdef struct zl_queue:
     zl_frame *head            # frames in order; only whole messages are ever queued
