@@ -16,6 +16,7 @@ from .constants import *  # noqa: F403  (every flat constant and enum class)
 from .error import *  # noqa: F403
 from .error import strerror
 from ._core import zmq_poll, proxy, proxy_steerable, device
+from .frame import Frame, Message, MessageTracker
 from .socket import Socket, SyncSocket
 from .context import Context, SyncContext
 from .poll import Poller, select
@@ -88,6 +89,9 @@ __all__ = (
         "SyncSocket",
         "Poller",
         "select",
+        "Frame",
+        "Message",
+        "MessageTracker",
         "zmq_poll",
         "proxy",
         "proxy_steerable",

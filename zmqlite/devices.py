@@ -13,7 +13,7 @@ import multiprocessing
 import threading
 
 from ._core import device, proxy, proxy_steerable
-from .constants import DeviceType, QUEUE, FORWARDER, STREAMER
+from .constants import DeviceType, QUEUE, FORWARDER, STREAMER, PUB
 from .context import Context
 
 __all__ = [
@@ -140,7 +140,7 @@ class ProcessDevice(Device):
 class Proxy(Device):
     """A proxy with an optional capture ("mon") socket that gets a copy of every message."""
 
-    def __init__(self, in_type: int, out_type: int, mon_type: int | None = None) -> None:
+    def __init__(self, in_type: int, out_type: int, mon_type: int | None = PUB) -> None:
         super().__init__(QUEUE, in_type, out_type)
         self.mon_type = mon_type
         self._setup["mon"] = []
@@ -175,7 +175,7 @@ class ProcessProxy(Proxy):
 class ProxySteerable(Proxy):
     """A proxy that also obeys PAUSE, RESUME, TERMINATE and STATISTICS on a control socket."""
 
-    def __init__(self, in_type: int, out_type: int, mon_type: int | None = None,
+    def __init__(self, in_type: int, out_type: int, mon_type: int | None = PUB,
                  ctrl_type: int | None = None) -> None:
         super().__init__(in_type, out_type, mon_type)
         self.ctrl_type = ctrl_type

@@ -2,14 +2,16 @@
 
 Everything per-frame (send, recv, getsockopt) stays in ``_core``; this class only
 composes those calls (multipart, strings, JSON, pickle), maps options to
-attributes, and adds pyzmq's conveniences. It must not add a Python frame to
-``send``/``recv``: those are inherited untouched.
+attributes, and adds pyzmq's conveniences. ``send``/``recv`` are thin overrides
+that hand the common call (``copy=True``, plain buffers) straight to ``_core``;
+only ``copy=False``, ``Frame`` arguments and trackers take the slower path.
 """
 
 from __future__ import annotations
 
 import errno as _errno
 import json
+import os
 import pickle
 import random
 import sys
@@ -19,6 +21,7 @@ from warnings import warn
 from . import _core
 from .constants import Errno, PollEvent, SocketOption, SocketType, _OptType
 from .error import ZMQBindError, ZMQError
+from .frame import _DONE_TRACKER, Frame, _draft_only
 
 DEFAULT_PROTOCOL = pickle.DEFAULT_PROTOCOL
 
@@ -26,6 +29,9 @@ _SNDMORE = 2
 _RCVMORE = int(SocketOption.RCVMORE)
 _HWM = SocketOption.HWM
 _POLLIN = int(PollEvent.POLLIN)
+_core_send = _core.Socket.send
+_core_recv = _core.Socket.recv
+_new_frame = bytes.__new__  # Frame(data) without Frame.__new__'s argument checks
 # a failing get() with these errnos means "not readable": report AttributeError so
 # hasattr() and mocking libraries see a missing attribute, as with pyzmq
 _WRITE_ONLY_ERRNOS = frozenset((_errno.EINVAL, _errno.EFAULT))
@@ -94,6 +100,14 @@ class Socket(_core.Socket):
             raise TypeError("context must be specified")
         if socket_type is None:
             socket_type = SocketType.PAIR  # pyzmq's default
+        creator = getattr(context, "__dict__", {}).get("_creator_pid")
+        if creator is not None and creator != os.getpid():
+            # the parent's I/O thread does not exist here: a socket would bind and
+            # queue but never move a byte over tcp/ipc
+            raise ZMQError(
+                Errno.ENOTSUP,
+                "this context was made before fork(); make a new Context in the child",
+            )
         super().__init__(context, socket_type, **kwargs)
         # let Context.destroy() close sockets made directly, not only by ctx.socket()
         add = getattr(context, "_add_socket", None)
@@ -320,6 +334,50 @@ class Socket(_core.Socket):
             return revents
         return 0
 
+    # -- send / recv ----------------------------------------------------------------
+
+    def send(
+        self,
+        data: Any,
+        flags: int = 0,
+        copy: bool = True,
+        track: bool = False,
+        routing_id: int | None = None,
+        group: str | None = None,
+    ) -> Any:
+        """Send one frame: bytes, any buffer, or a ``Frame`` (SNDMORE: more follow).
+
+        The data is always copied before this returns. Returns None, or with
+        ``copy=False`` (or a tracked ``Frame``) a ``MessageTracker`` that is
+        already done, as pyzmq's for a copied message.
+        """
+        if copy and routing_id is None and group is None and not isinstance(data, Frame):
+            return _core_send(self, data, flags)
+        if routing_id is not None:
+            raise _draft_only("CLIENT-SERVER")
+        if group is not None:
+            raise _draft_only("RADIO-DISH")
+        if isinstance(data, Frame):
+            tracker = data.tracker
+            if track and tracker is None:
+                raise ValueError("Not a tracked message")
+        else:
+            tracker = _DONE_TRACKER  # copy=False: pyzmq copies small messages too
+        _core_send(self, data, flags)
+        return tracker
+
+    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
+        """Receive one frame: bytes, or with ``copy=False`` a ``Frame`` whose
+        ``.more`` tells whether more frames of the message follow."""
+        if copy:
+            return _core_recv(self, flags)
+        frame = _new_frame(Frame, _core_recv(self, flags))
+        if self.getsockopt(_RCVMORE):
+            frame.more = True
+        if track:
+            frame.tracker = _DONE_TRACKER
+        return frame
+
     # -- multipart and serialization --------------------------------------------
 
     def send_multipart(
@@ -336,7 +394,7 @@ class Socket(_core.Socket):
         leave half a message queued.
         """
         for i, part in enumerate(msg_parts):
-            if isinstance(part, (bytes, memoryview)):
+            if isinstance(part, (bytes, memoryview)):  # Frame is a bytes subclass
                 continue
             try:
                 memoryview(part)
@@ -347,16 +405,32 @@ class Socket(_core.Socket):
                 raise TypeError(
                     f"Frame {i} ({text}) does not support the buffer interface."
                 ) from None
-        send = self.send
         more = flags | _SNDMORE
+        if (
+            copy
+            and not track
+            and type(self).send is Socket.send
+            and not isinstance(msg_parts[-1], Frame)  # may carry a tracker to return
+        ):
+            # the common case skips the per-frame wrapper (and its Frame checks)
+            for part in msg_parts[:-1]:
+                _core_send(self, part, more)
+            return _core_send(self, msg_parts[-1], flags)
+        send = self.send
         for part in msg_parts[:-1]:
             send(part, more, copy, track)
         return send(msg_parts[-1], flags, copy, track)
 
     def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> list:
-        """Receive every frame of the next message, as a list."""
-        recv = self.recv
+        """Receive every frame of the next message, as a list (of ``Frame`` with
+        ``copy=False``)."""
         more = self.getsockopt
+        if copy and type(self).recv is Socket.recv:
+            parts = [_core_recv(self, flags)]
+            while more(_RCVMORE):
+                parts.append(_core_recv(self, flags))
+            return parts
+        recv = self.recv
         parts = [recv(flags, copy, track)]
         while more(_RCVMORE):
             parts.append(recv(flags, copy, track))

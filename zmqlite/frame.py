@@ -1,0 +1,223 @@
+"""``Frame`` (alias ``Message``) and ``MessageTracker``: pyzmq's zero-copy API, with copies.
+
+zmqlite copies every message into C memory on ``send()`` and out of it on
+``recv()`` (DESIGN.md, "Rules that make it fast"), so there is no zero-copy mode
+to expose. These classes keep scripts written for pyzmq's ``copy=False`` working:
+
+- ``recv(copy=False)`` returns a ``Frame``; ``.more`` tells whether more frames of
+  the message follow, ``.bytes``/``.buffer``/``memoryview(frame)`` give the data.
+- ``Frame(data)`` copies ``data`` at once, so mutating the source afterwards does
+  not change the frame (pyzmq shares large buffers instead).
+- every ``MessageTracker`` zmqlite hands out is already done: once ``send()``
+  returned, the data was copied and the caller's buffer is free to reuse.
+
+A ``Frame`` is a ``bytes`` subclass so it has the buffer protocol on every
+Python version (a Python class can only define ``__buffer__`` from 3.12 on);
+``numpy.frombuffer(frame)`` and ``memoryview(frame)`` work as with pyzmq. Like
+pyzmq's, frames compare and hash by identity, not by content: ``frame == b"x"``
+is False, compare ``frame.bytes`` instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from errno import EINVAL
+from typing import Any
+
+from .error import NotDone, ZMQError
+
+#: libzmq's zmq_msg_get() options (MessageOption in pyzmq): MORE, SRCFD, SHARED
+_MORE = 1
+_SHARED = 3
+
+
+def _draft_only(feature: str) -> RuntimeError:
+    # what pyzmq raises without a DRAFT build; zmqlite has no DRAFT socket types
+    return RuntimeError(f"libzmq and pyzmq must be built with draft support for {feature}")
+
+
+class MessageTracker:
+    """Tells when ZeroMQ is done with the buffers of sent messages.
+
+    ``MessageTracker(*towatch)`` watches ``threading.Event`` objects, other
+    trackers and tracked ``Frame``s; it is done when all of them are. The
+    trackers zmqlite's ``send`` returns watch nothing and are done at once,
+    because ``send`` copied the data before returning.
+    """
+
+    def __init__(self, *towatch: Any) -> None:
+        self.events: set = set()
+        self.peers: set = set()
+        for obj in towatch:
+            if isinstance(obj, threading.Event):
+                self.events.add(obj)
+            elif isinstance(obj, MessageTracker):
+                self.peers.add(obj)
+            elif isinstance(obj, Frame):
+                if obj.tracker is None:
+                    raise ValueError("Not a tracked message")
+                self.peers.add(obj.tracker)
+            else:
+                raise TypeError(f"Require Events or MessageTrackers, not {type(obj)}")
+
+    @property
+    def done(self) -> bool:
+        """Whether every watched send has finished with its buffer."""
+        return all(e.is_set() for e in self.events) and all(p.done for p in self.peers)
+
+    def wait(self, timeout: float | int = -1) -> None:
+        """Wait up to ``timeout`` seconds (negative: forever); raise NotDone on timeout."""
+        if timeout is not None and timeout < 0:
+            timeout = None
+        for event in self.events:
+            if not event.wait(timeout):
+                raise NotDone("tracker timed out")
+        for peer in self.peers:
+            peer.wait(-1 if timeout is None else timeout)
+
+
+#: the tracker for every copied send: nothing to wait for
+_DONE_TRACKER = MessageTracker()
+
+
+class Frame(bytes):
+    """One message frame, as ``recv(copy=False)`` returns it and ``send`` accepts.
+
+    ``Frame(data=b"", track=False, copy=None, copy_threshold=None)``: ``data`` is
+    any object with the buffer protocol (``str`` is refused, as by pyzmq); it is
+    always copied, whatever ``copy`` says. With ``track=True`` the frame carries a
+    ``tracker`` (already done) that ``send`` returns.
+    """
+
+    # class-level defaults: instances only get a __dict__ entry when they differ
+    more: bool = False
+    tracker: MessageTracker | None = None
+    tracker_event: None = None  # pyzmq >= 27 keeps None here too
+
+    def __new__(
+        cls,
+        data: Any = None,
+        track: bool = False,
+        copy: bool | None = None,
+        copy_threshold: int | None = None,
+    ) -> Frame:
+        if data is None:
+            data = b""
+        elif isinstance(data, str):
+            raise TypeError("Str objects not allowed. Only: bytes, buffer interfaces.")
+        elif not isinstance(data, bytes):
+            # bytes(5) or bytes([1, 2]) would succeed: accept buffers only
+            data = memoryview(data)
+        self = super().__new__(cls, data)
+        if track:
+            self.tracker = _DONE_TRACKER
+        return self
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass  # everything happened in __new__ (bytes is immutable)
+
+    @property
+    def bytes(self) -> bytes:
+        """The frame's data as a plain ``bytes`` object."""
+        data = self.__dict__.get("_bytes")
+        if data is None:
+            data = self.__dict__["_bytes"] = bytes(memoryview(self))
+        return data
+
+    @property
+    def buffer(self) -> memoryview:
+        """A read-only memoryview of the frame's data."""
+        return memoryview(self)
+
+    def __bytes__(self) -> bytes:
+        return self.bytes
+
+    # pyzmq frames are distinct objects, not values: identity comparison and hash
+    # (returning NotImplemented would let bytes.__eq__ compare the contents)
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return self is not other
+
+    __hash__ = object.__hash__
+
+    def get(self, option: int | str) -> int | str:
+        """A message option (MORE, SHARED) or property ("Socket-Type", "User-Id"...).
+
+        zmqlite keeps no per-message properties: asking for one raises
+        ZMQError(EINVAL), as libzmq does for a property the message lacks.
+        """
+        if isinstance(option, bytes):
+            option = option.decode("utf-8")
+        if isinstance(option, str):
+            if option == "routing_id":
+                raise _draft_only("CLIENT-SERVER")
+            if option == "group":
+                raise _draft_only("RADIO-DISH")
+            raise ZMQError(EINVAL)
+        if option == _MORE:
+            return int(self.more)
+        if option == _SHARED:
+            return 0  # never shared: every frame owns a private copy
+        raise ZMQError(EINVAL)
+
+    def set(self, option: int | str, value: Any) -> None:
+        """Set a message option; libzmq defines none outside DRAFT (ZMQError EINVAL)."""
+        if option == "routing_id":
+            raise _draft_only("CLIENT-SERVER")
+        if option == "group":
+            raise _draft_only("RADIO-DISH")
+        raise ZMQError(EINVAL)
+
+    def __getitem__(self, key: int | str) -> int | str:  # type: ignore[override]
+        # frame["User-Id"] is frame.get("User-Id"), as pyzmq (not indexing into the data)
+        if isinstance(key, slice):
+            raise TypeError(f"expected str, got: {key!r}")
+        return self.get(key)
+
+    @property
+    def routing_id(self) -> int:
+        """CLIENT-SERVER routing id: needs DRAFT sockets, which zmqlite lacks."""
+        raise _draft_only("CLIENT-SERVER")
+
+    @routing_id.setter
+    def routing_id(self, value: int) -> None:
+        raise _draft_only("CLIENT-SERVER")
+
+    @property
+    def group(self) -> str:
+        """RADIO-DISH group: needs DRAFT sockets, which zmqlite lacks."""
+        raise _draft_only("RADIO-DISH")
+
+    @group.setter
+    def group(self, value: str | bytes) -> None:
+        raise _draft_only("RADIO-DISH")
+
+    def __copy__(self) -> Frame:
+        return type(self)(self)
+
+    fast_copy = __copy__
+
+    def __repr__(self) -> str:
+        size = len(self)
+        if size <= 16:
+            shown, suffix = self.bytes, ""
+        else:
+            shown = bytes(memoryview(self)[:12])
+            for scale, unit in ((10**9, "GB"), (10**6, "MB"), (1000, "kB"), (1, "B")):
+                if size >= scale:
+                    suffix = f"...{size // scale}{unit}"
+                    break
+        return f"<zmqlite.Frame({shown!r}{suffix})>"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.bytes,), {"more": self.more} if self.more else None)
+
+
+#: pyzmq's older name for Frame
+Message = Frame
+
+__all__ = ["Frame", "Message", "MessageTracker"]
