@@ -44,6 +44,8 @@ cdef class Socket:
         if not isinstance(context, Context):
             raise TypeError("a zmqlite Context is required, got %r" % (context,))
         ctx = context
+        if ctx._fork_gen != _fork_generation:
+            raise _zmq_error(ENOTSUP, "this Context was made before fork(); make a new Context in the child")
         if ctx.closed or ctx._ctx == NULL or ctx._ctx.terminating:
             raise _zmq_error(ZL_ETERM, None)
         t = int(socket_type)
@@ -331,8 +333,23 @@ cdef class Socket:
 
     # ------------------------------------------------------- send and recv
 
-    def send(self, data, int flags=0, copy=True, track=False):
-        """Sends one frame (SNDMORE: more frames of the message follow)."""
+    def send(self, data, int flags=0, copy=True, track=False, routing_id=None, group=None):
+        """Sends one frame: bytes, any buffer, or a Frame (SNDMORE: more
+        frames of the message follow). Returns None, or with copy=False or a
+        tracked Frame a MessageTracker, already done: the data is never
+        written to after send() returns (copied, or an immutable bytes lent)."""
+        if copy and routing_id is None and group is None and type(data) is bytes:
+            return self._send(data, flags)
+        return _send_general(self, data, flags, copy, track, routing_id, group)
+
+    def recv(self, int flags=0, copy=True, track=False):
+        """Receives one frame: bytes, or with copy=False a Frame whose
+        .more tells whether more frames of the message follow."""
+        if copy:
+            return self._recv(flags, False)
+        return self._recv(flags, True, track)
+
+    cdef object _send(self, data, int flags):
         cdef zl_socket *s = self._sock()
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef zl_frame *f
@@ -384,8 +401,7 @@ cdef class Socket:
                 frame_free_gil(f)
                 raise _zmq_error(EAGAIN, None)
 
-    def recv(self, int flags=0, copy=True, track=False):
-        """Receives one frame as bytes (RCVMORE tells whether more follow)."""
+    cdef object _recv(self, int flags, bint as_frame, track=False):
         cdef zl_socket *s = self._sock()
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef zl_frame *f = NULL
@@ -398,6 +414,8 @@ cdef class Socket:
             rc = sock_recv_frame(s, &f)
             pthread_mutex_unlock(&c.lock)
             if rc == 0:
+                if as_frame:
+                    return _frame_from(f, s.rcvmore, track)
                 try:
                     if f.owner != NULL and f.size == <size_t>PyBytes_GET_SIZE(<object>f.owner):
                         result = <object>f.owner      # the sender's bytes, shared (immutable)
@@ -614,3 +632,45 @@ cdef void inproc_unlink(zl_pipe *p, int flush) noexcept nogil:
         q.dead = 1
         if q.inq.msgs == 0:
             pipe_remove(q)
+
+
+# Frames for copy=False (zmqlite.frame, imported on first use: the plain
+# bytes path never needs it).
+cdef object _frame_module = None
+
+cdef object _frames():
+    global _frame_module
+    if _frame_module is None:
+        import zmqlite.frame as m
+        _frame_module = m
+    return _frame_module
+
+cdef object _frame_from(zl_frame *f, int more, track):
+    """A Frame holding a zl_frame's bytes: one copy, straight from C memory."""
+    m = _frames()
+    try:
+        frame = bytes.__new__(m.Frame, PyMemoryView_FromMemory(<char *>f.data, f.size, PyBUF_READ))
+    finally:
+        frame_free_gil(f)
+    if more:
+        frame.more = True
+    if track:
+        frame.tracker = m._DONE_TRACKER
+    return frame
+
+cdef object _send_general(Socket sock, data, int flags, copy, track, routing_id, group):
+    """send() beyond plain bytes: Frames, trackers, the DRAFT-only arguments."""
+    m = _frames()
+    if routing_id is not None:
+        raise m._draft_only("CLIENT-SERVER")
+    if group is not None:
+        raise m._draft_only("RADIO-DISH")
+    tracker = None
+    if isinstance(data, m.Frame):
+        tracker = data.tracker
+        if track and tracker is None:
+            raise ValueError("Not a tracked message")
+    elif not copy:
+        tracker = m._DONE_TRACKER      # pyzmq ignores track when it copies
+    sock._send(data, flags)
+    return tracker

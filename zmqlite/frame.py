@@ -1,15 +1,18 @@
-"""``Frame`` (alias ``Message``) and ``MessageTracker``: pyzmq's zero-copy API, with copies.
+"""``Frame`` (alias ``Message``) and ``MessageTracker``: pyzmq's zero-copy API.
 
-zmqlite copies every message into C memory on ``send()`` and out of it on
-``recv()`` (DESIGN.md, "Rules that make it fast"), so there is no zero-copy mode
-to expose. These classes keep scripts written for pyzmq's ``copy=False`` working:
+zmqlite decides about copies itself: ``send()`` copies small messages into C
+memory and lends the buffer of a large ``bytes`` object (immutable, so it cannot
+change under the I/O thread); ``recv()`` makes ``bytes`` from C memory, or over
+inproc hands back the sender's large ``bytes`` object itself. ``copy=False`` has
+nothing left to switch. These classes keep scripts written for it working:
 
 - ``recv(copy=False)`` returns a ``Frame``; ``.more`` tells whether more frames of
   the message follow, ``.bytes``/``.buffer``/``memoryview(frame)`` give the data.
 - ``Frame(data)`` copies ``data`` at once, so mutating the source afterwards does
   not change the frame (pyzmq shares large buffers instead).
 - every ``MessageTracker`` zmqlite hands out is already done: once ``send()``
-  returned, the data was copied and the caller's buffer is free to reuse.
+  returned, the data was copied, or lent from an immutable ``bytes``, so the
+  caller's buffer is free to reuse.
 
 A ``Frame`` is a ``bytes`` subclass so it has the buffer protocol on every
 Python version (a Python class can only define ``__buffer__`` from 3.12 on);

@@ -2,9 +2,8 @@
 
 Everything per-frame (send, recv, getsockopt) stays in ``_core``; this class only
 composes those calls (multipart, strings, JSON, pickle), maps options to
-attributes, and adds pyzmq's conveniences. ``send``/``recv`` are thin overrides
-that hand the common call (``copy=True``, plain buffers) straight to ``_core``;
-only ``copy=False``, ``Frame`` arguments and trackers take the slower path.
+attributes, and adds pyzmq's conveniences. ``send``/``recv`` themselves are
+``_core``'s, ``copy=False``, ``Frame`` arguments and trackers included.
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ _HWM = SocketOption.HWM
 _POLLIN = int(PollEvent.POLLIN)
 _core_send = _core.Socket.send
 _core_recv = _core.Socket.recv
-_new_frame = bytes.__new__  # Frame(data) without Frame.__new__'s argument checks
 # a failing get() with these errnos means "not readable": report AttributeError so
 # hasattr() and mocking libraries see a missing attribute, as with pyzmq
 _WRITE_ONLY_ERRNOS = frozenset((_errno.EINVAL, _errno.EFAULT))
@@ -335,48 +333,6 @@ class Socket(_core.Socket):
         return 0
 
     # -- send / recv ----------------------------------------------------------------
-
-    def send(
-        self,
-        data: Any,
-        flags: int = 0,
-        copy: bool = True,
-        track: bool = False,
-        routing_id: int | None = None,
-        group: str | None = None,
-    ) -> Any:
-        """Send one frame: bytes, any buffer, or a ``Frame`` (SNDMORE: more follow).
-
-        The data is always copied before this returns. Returns None, or with
-        ``copy=False`` (or a tracked ``Frame``) a ``MessageTracker`` that is
-        already done, as pyzmq's for a copied message.
-        """
-        if copy and routing_id is None and group is None and not isinstance(data, Frame):
-            return _core_send(self, data, flags)
-        if routing_id is not None:
-            raise _draft_only("CLIENT-SERVER")
-        if group is not None:
-            raise _draft_only("RADIO-DISH")
-        if isinstance(data, Frame):
-            tracker = data.tracker
-            if track and tracker is None:
-                raise ValueError("Not a tracked message")
-        else:
-            tracker = _DONE_TRACKER  # copy=False: pyzmq copies small messages too
-        _core_send(self, data, flags)
-        return tracker
-
-    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> Any:
-        """Receive one frame: bytes, or with ``copy=False`` a ``Frame`` whose
-        ``.more`` tells whether more frames of the message follow."""
-        if copy:
-            return _core_recv(self, flags)
-        frame = _new_frame(Frame, _core_recv(self, flags))
-        if self.getsockopt(_RCVMORE):
-            frame.more = True
-        if track:
-            frame.tracker = _DONE_TRACKER
-        return frame
 
     # -- multipart and serialization --------------------------------------------
 

@@ -209,3 +209,5 @@ cdef class Socket:
     cdef _bind_inproc(self, str name)
     cdef _connect_inproc(self, str name)
     cdef _close(self, int linger)
+    cdef object _send(self, data, int flags)
+    cdef object _recv(self, int flags, bint as_frame, track=*)
