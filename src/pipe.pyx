@@ -35,6 +35,7 @@ cdef void ctx_command(zl_ctx *c, int kind, void *ptr) noexcept nogil:
 
 cdef void conn_mark_ready(zl_ctx *c, zl_conn *conn) noexcept nogil:
     """Asks the I/O thread to flush conn's output and resume its reading."""
+    conn.out_idle = 0
     if conn.in_ready:
         return
     conn.in_ready = 1
@@ -133,6 +134,16 @@ cdef void pipe_after_read(zl_pipe *p) noexcept nogil:
     if p.dead and p.inq.msgs == 0:
         pipe_remove(p)
 
+cdef inline int type_writes_inline(int t) noexcept nogil:
+    """Conversational types gain from a user thread writing an idle
+    connection itself; one-way streams (PUSH, and PUB's fan-out to many
+    peers) go faster batched by the I/O thread (measured: 4 subscribers got
+    half the messages with PUB writing inline)."""
+    return t == ZL_REQ or t == ZL_REP or t == ZL_DEALER or t == ZL_ROUTER or t == ZL_PAIR
+
 cdef void pipe_push_msg(zl_pipe *p, zl_queue *msg) noexcept nogil:
+    if p.out.head == NULL and p.conn != NULL and type_writes_inline(p.sock.type) \
+            and conn_write_inline(<zl_ctx *>p.sock.ctx, p.conn, msg):
+        return
     queue_splice(&p.out, msg)
     pipe_kick(p)

@@ -32,6 +32,7 @@ cdef extern from "zl_poll.h" nogil:
     ctypedef struct zl_poller:
         pass
     long long zl_now_ms()
+    long long zl_now_ns()
     int zl_set_nonblock(int fd)
     int zl_poller_init(zl_poller *p)
     void zl_poller_close(zl_poller *p)

@@ -707,3 +707,25 @@ def test_close_of_bound_socket_delivers_queued_messages(zl, ctx, endpoint, trans
         push.send(b"%d" % i)
     push.close(linger=5000)
     assert [recv(pull) for _ in range(500)] == [b"%d" % i for i in range(500)]
+
+
+@pytest.mark.timeout(30)
+def test_spaced_sends_into_a_full_kernel_buffer_arrive_intact(zl, ctx, bound):
+    """Messages sent one by one with pauses (zmqlite writes such messages from
+    the caller's thread) while the receiver does not read: the kernel buffer
+    fills, writes come up short or fail with EAGAIN, and still every message
+    arrives whole and in order once the receiver reads."""
+    rx, tx = ctx.socket(zl.DEALER), ctx.socket(zl.DEALER)
+    rx.setsockopt(zl.RCVHWM, 10)          # rx stops reading: the kernel buffers fill up
+    tx.setsockopt(zl.SNDHWM, 100000)      # while tx keeps queueing
+    tx.connect(bound(rx, "tcp://127.0.0.1:*"))
+    tx.send(b"hello")
+    assert recv(rx) == b"hello"
+    n, body = 2000, bytes(range(256)) * 15          # 3840-byte messages
+    for i in range(n):
+        tx.send(b"%05d" % i + body)
+        if i % 4 == 0:
+            time.sleep(0.00005)      # gaps so that sends find the connection idle
+    got = [recv(rx) for _ in range(n)]
+    assert [m[:5] for m in got] == [b"%05d" % i for i in range(n)]
+    assert all(m[5:] == body for m in got)

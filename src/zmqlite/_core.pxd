@@ -154,6 +154,8 @@ cdef struct zl_conn:
     unsigned long long stream_queued   # bytes encoded so far
     unsigned long long stream_written  # bytes written so far
     int taking_mid_msg        # last frame taken from the pipe had MORE
+    int out_idle              # (lock) everything written, write buffer empty: see conn_write_inline
+    long long last_inline_ns  # (lock) when a user thread last wrote or tried to
     int peer_type
     # heartbeats, RFC 37 (I/O thread only)
     long long last_recv       # monotonic ms of the last bytes received
