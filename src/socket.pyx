@@ -351,31 +351,72 @@ cdef class Socket:
 
     cdef object _send(self, data, int flags):
         cdef zl_socket *s = self._sock()
+        release_borrowed()
+        self._send_frame(s, frame_for(data), flags)
+
+    cdef object _recv(self, int flags, bint as_frame, track=False):
+        cdef zl_socket *s = self._sock()
+        cdef zl_frame *f
+        release_borrowed()
+        f = self._recv_frame(s, flags)
+        if as_frame:
+            return _frame_from(f, s.rcvmore, track)
+        return bytes_from(f)
+
+    def _send_parts(self, parts, int flags=0):
+        """send_multipart's plain case in one call: every part is checked (and
+        copied or lent) before the first is sent, so a bad part leaves no
+        half message queued."""
+        cdef zl_socket *s = self._sock()
+        cdef Py_ssize_t i, n = len(parts)
+        cdef list frames = []
+        release_borrowed()
+        if n == 0:
+            return None
+        cdef zl_frame **fs = <zl_frame **>calloc(n, sizeof(zl_frame *))
+        try:
+            for i in range(n):
+                try:
+                    fs[i] = frame_for(parts[i])
+                except TypeError:
+                    text = repr(parts[i])
+                    raise TypeError("Frame %d (%s) does not support the buffer interface."
+                                    % (i, text if len(text) <= 32 else text[:32] + "...")) from None
+            for i in range(n):
+                f = fs[i]
+                fs[i] = NULL
+                self._send_frame(s, f, flags | ZL_SNDMORE if i < n - 1 else flags)
+        finally:
+            for i in range(n):
+                if fs[i] != NULL:
+                    frame_free_gil(fs[i])
+            free(fs)
+
+    def _recv_parts(self, int flags=0):
+        """recv_multipart's plain case in one call: the whole message is
+        already queued once its first frame is, so the rest comes without waiting."""
+        cdef zl_socket *s = self._sock()
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef zl_frame *f
-        cdef Py_buffer view
+        cdef list parts
+        release_borrowed()
+        f = self._recv_frame(s, flags)
+        parts = [bytes_from(f)]
+        while s.rcvmore:
+            pthread_mutex_lock(&c.lock)
+            rc = sock_recv_frame(s, &f)
+            pthread_mutex_unlock(&c.lock)
+            if rc:
+                raise _zmq_error(rc, None)
+            parts.append(bytes_from(f))
+        return parts
+
+    cdef int _send_frame(self, zl_socket *s, zl_frame *f, int flags) except -1:
+        """Sends one frame, waiting (GIL released) while the socket has no
+        room, up to SNDTIMEO. Takes ownership of f, also on error."""
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef int rc, w
         cdef long long deadline = -2
-        if isinstance(data, str):
-            raise TypeError("unicode not allowed, use send_string")
-        release_borrowed()
-        if type(data) is bytes and PyBytes_GET_SIZE(data) >= BORROW_MIN:
-            f = frame_borrow(data)
-        elif type(data) is bytes:
-            f = frame_new(PyBytes_GET_SIZE(data))
-            if f == NULL:
-                raise MemoryError()
-            memcpy(f.data, PyBytes_AS_STRING(data), f.size)
-        else:
-            if hasattr(data, "buffer") and not PyObject_CheckBuffer(data):
-                data = data.buffer      # a Frame-like object
-            PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
-            f = frame_new(view.len)
-            if f != NULL:
-                memcpy(f.data, view.buf, view.len)
-            PyBuffer_Release(&view)
-            if f == NULL:
-                raise MemoryError()
         if flags & ZL_SNDMORE:
             f.flags = ZL_FLAG_MORE
         while True:
@@ -383,7 +424,7 @@ cdef class Socket:
             rc = sock_send_frame(s, f)
             pthread_mutex_unlock(&c.lock)
             if rc == 0:
-                return None
+                return 0
             if rc != EAGAIN or (flags & ZL_DONTWAIT):
                 frame_free_gil(f)
                 raise _zmq_error(rc, None)
@@ -401,29 +442,18 @@ cdef class Socket:
                 frame_free_gil(f)
                 raise _zmq_error(EAGAIN, None)
 
-    cdef object _recv(self, int flags, bint as_frame, track=False):
-        cdef zl_socket *s = self._sock()
+    cdef zl_frame *_recv_frame(self, zl_socket *s, int flags) except NULL:
+        """Receives one frame, waiting (GIL released) up to RCVTIMEO."""
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef zl_frame *f = NULL
         cdef int rc, w
         cdef long long deadline = -2
-        cdef object result
-        release_borrowed()
         while True:
             pthread_mutex_lock(&c.lock)
             rc = sock_recv_frame(s, &f)
             pthread_mutex_unlock(&c.lock)
             if rc == 0:
-                if as_frame:
-                    return _frame_from(f, s.rcvmore, track)
-                try:
-                    if f.owner != NULL and f.size == <size_t>PyBytes_GET_SIZE(<object>f.owner):
-                        result = <object>f.owner      # the sender's bytes, shared (immutable)
-                    else:
-                        result = PyBytes_FromStringAndSize(<char *>f.data, f.size)
-                finally:
-                    frame_free_gil(f)
-                return result
+                return f
             if rc != EAGAIN or (flags & ZL_DONTWAIT):
                 raise _zmq_error(rc, None)
             if deadline == -2:
@@ -674,3 +704,43 @@ cdef object _send_general(Socket sock, data, int flags, copy, track, routing_id,
         tracker = m._DONE_TRACKER      # pyzmq ignores track when it copies
     sock._send(data, flags)
     return tracker
+
+
+cdef zl_frame *frame_for(object data) except NULL:
+    """The frame to send for data: a large bytes object is lent (msg.pyx),
+    anything else with the buffer protocol is copied into C memory."""
+    cdef zl_frame *f
+    cdef Py_buffer view
+    if type(data) is bytes:
+        if PyBytes_GET_SIZE(data) >= BORROW_MIN:
+            return frame_borrow(data)
+        f = frame_new(PyBytes_GET_SIZE(data))
+        if f == NULL:
+            raise MemoryError()
+        memcpy(f.data, PyBytes_AS_STRING(data), f.size)
+        return f
+    if isinstance(data, str):
+        raise TypeError("unicode not allowed, use send_string")
+    if hasattr(data, "buffer") and not PyObject_CheckBuffer(data):
+        data = data.buffer      # a Frame-like object
+    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+    f = frame_new(view.len)
+    if f != NULL:
+        memcpy(f.data, view.buf, view.len)
+    PyBuffer_Release(&view)
+    if f == NULL:
+        raise MemoryError()
+    return f
+
+cdef object bytes_from(zl_frame *f):
+    """recv()'s bytes for a frame (freed here): the sender's own bytes object
+    when the frame lends a whole one (inproc), else a copy of the C memory."""
+    cdef object result
+    try:
+        if f.owner != NULL and f.size == <size_t>PyBytes_GET_SIZE(<object>f.owner):
+            result = <object>f.owner      # immutable, so sharing it is safe
+        else:
+            result = PyBytes_FromStringAndSize(<char *>f.data, f.size)
+    finally:
+        frame_free_gil(f)
+    return result

@@ -28,8 +28,6 @@ _SNDMORE = 2
 _RCVMORE = int(SocketOption.RCVMORE)
 _HWM = SocketOption.HWM
 _POLLIN = int(PollEvent.POLLIN)
-_core_send = _core.Socket.send
-_core_recv = _core.Socket.recv
 # a failing get() with these errnos means "not readable": report AttributeError so
 # hasattr() and mocking libraries see a missing attribute, as with pyzmq
 _WRITE_ONLY_ERRNOS = frozenset((_errno.EINVAL, _errno.EFAULT))
@@ -349,6 +347,10 @@ class Socket(_core.Socket):
         Every part is checked before the first is sent, so a bad part does not
         leave half a message queued.
         """
+        if copy and not track and type(self).send is Socket.send and not (
+            msg_parts and isinstance(msg_parts[-1], Frame)  # may carry a tracker to return
+        ):
+            return self._send_parts(msg_parts, flags)   # checks every part first
         for i, part in enumerate(msg_parts):
             if isinstance(part, (bytes, memoryview)):  # Frame is a bytes subclass
                 continue
@@ -362,16 +364,6 @@ class Socket(_core.Socket):
                     f"Frame {i} ({text}) does not support the buffer interface."
                 ) from None
         more = flags | _SNDMORE
-        if (
-            copy
-            and not track
-            and type(self).send is Socket.send
-            and not isinstance(msg_parts[-1], Frame)  # may carry a tracker to return
-        ):
-            # the common case skips the per-frame wrapper (and its Frame checks)
-            for part in msg_parts[:-1]:
-                _core_send(self, part, more)
-            return _core_send(self, msg_parts[-1], flags)
         send = self.send
         for part in msg_parts[:-1]:
             send(part, more, copy, track)
@@ -380,12 +372,9 @@ class Socket(_core.Socket):
     def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> list:
         """Receive every frame of the next message, as a list (of ``Frame`` with
         ``copy=False``)."""
-        more = self.getsockopt
         if copy and type(self).recv is Socket.recv:
-            parts = [_core_recv(self, flags)]
-            while more(_RCVMORE):
-                parts.append(_core_recv(self, flags))
-            return parts
+            return self._recv_parts(flags)
+        more = self.getsockopt
         recv = self.recv
         parts = [recv(flags, copy, track)]
         while more(_RCVMORE):

@@ -213,3 +213,5 @@ cdef class Socket:
     cdef _close(self, int linger)
     cdef object _send(self, data, int flags)
     cdef object _recv(self, int flags, bint as_frame, track=*)
+    cdef int _send_frame(self, zl_socket *s, zl_frame *f, int flags) except -1
+    cdef zl_frame *_recv_frame(self, zl_socket *s, int flags) except NULL
