@@ -315,22 +315,27 @@ cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
     cdef zl_pipe *p
     cdef size_t room = WBUF_SIZE
     cdef int was_full
+    # Under the lock: while out_idle was set, a user thread may have written
+    # a message inline and handed its unwritten tail to this buffer.
+    pthread_mutex_lock(&c.lock)
+    if conn.wpos != conn.wlen or conn.big != NULL:
+        pthread_mutex_unlock(&c.lock)
+        return
     conn.wpos = 0
     conn.wlen = 0
     while conn.ctrl.head != NULL and conn.big == NULL and frame_wire_size(conn.ctrl.head) <= room - conn.wlen:
         conn_encode(conn, queue_pop(&conn.ctrl), 0)
-    if conn.state != ZL_CONN_ACTIVE or conn.big != NULL:
-        return
-    # take a run of frames that fits, cut while holding the lock, encode after
-    pthread_mutex_lock(&c.lock)
     p = conn.pipe
-    if p == NULL:
+    if conn.state != ZL_CONN_ACTIVE or conn.big != NULL or p == NULL:
         pthread_mutex_unlock(&c.lock)
         return
-    if p.out.head == NULL and conn.wlen == 0 and conn.ctrl.head == NULL:
-        conn.out_idle = 1       # all written: a user thread may write the next one itself
+    if p.out.head == NULL:
+        if conn.wlen == 0:
+            conn.out_idle = 1       # all written: a user thread may write the next one itself
         pthread_mutex_unlock(&c.lock)
         return
+    conn.out_idle = 0
+    # take a run of frames that fits, cut while holding the lock, encode after
     was_full = p.out.msgs >= p.sock.sndhwm
     first = p.out.head
     last = NULL

@@ -195,6 +195,29 @@ cdef void queue_move_msg(zl_queue *dst, zl_queue *src) noexcept nogil:
         if not (f.flags & ZL_FLAG_MORE):
             return
 
+cdef zl_frame *frame_copy(zl_frame *f) noexcept nogil:
+    """A copy of f in C memory of its own (NULL when out of memory)."""
+    cdef zl_frame *g = frame_new(f.size)
+    if g != NULL:
+        g.flags = f.flags
+        memcpy(g.data, f.data, f.size)
+    return g
+
+cdef int queue_copy(zl_queue *dst, zl_queue *src) noexcept nogil:
+    """Fills dst (made empty first) with a copy of every frame of src, for
+    fan-out. Returns 0, or -1 with dst empty when out of memory."""
+    cdef zl_frame *f = src.head
+    cdef zl_frame *g
+    queue_init(dst)
+    while f != NULL:
+        g = frame_copy(f)
+        if g == NULL:
+            queue_clear(dst)
+            return -1
+        queue_push(dst, g)
+        f = f.next
+    return 0
+
 cdef void queue_drop_msg(zl_queue *q) noexcept nogil:
     """Frees the first whole message of q."""
     cdef zl_frame *f

@@ -154,31 +154,18 @@ cdef void pub_process_input(zl_socket *s) noexcept nogil:
                 queue_clear(&msg)
         pipe_after_read(p)
 
-cdef zl_frame *frame_copy(zl_frame *f) noexcept nogil:
-    cdef zl_frame *g = frame_new(f.size)
-    if g != NULL:
-        g.flags = f.flags
-        memcpy(g.data, f.data, f.size)
-    return g
-
 cdef void pub_distribute(zl_socket *s) noexcept nogil:
     """Sends the message in s.tx to every subscriber whose prefixes match its
     first frame and that has room; the last one gets the original frames."""
     cdef int i, last = -1
     cdef zl_pipe *p
-    cdef zl_frame *f
     cdef zl_queue copy
     pub_process_input(s)
     for i in range(s.npipes):
         p = s.pipes[i]
         if p.active and not p.dead and p.out.msgs < s.sndhwm \
                 and sublist_match(&p.subs, s.tx.head.data, s.tx.head.size):
-            if last >= 0:
-                queue_init(&copy)
-                f = s.tx.head
-                while f != NULL:
-                    queue_push(&copy, frame_copy(f))
-                    f = f.next
+            if last >= 0 and queue_copy(&copy, &s.tx) == 0:
                 pipe_push_msg(s.pipes[last], &copy)
             last = i
     if last >= 0:
@@ -192,17 +179,11 @@ cdef void xsub_send(zl_socket *s) noexcept nogil:
     cdef zl_frame *f = s.tx.head
     cdef int i
     cdef zl_queue copy
-    cdef zl_frame *g
     if f.next == NULL and f.size >= 1 and f.data[0] <= 1:
         sub_subscribe(s, f.data[0], f.data + 1, f.size - 1)
         queue_clear(&s.tx)
         return
     for i in range(s.npipes):
-        if s.pipes[i].active and not s.pipes[i].dead:
-            queue_init(&copy)
-            g = s.tx.head
-            while g != NULL:
-                queue_push(&copy, frame_copy(g))
-                g = g.next
+        if s.pipes[i].active and not s.pipes[i].dead and queue_copy(&copy, &s.tx) == 0:
             pipe_push_msg(s.pipes[i], &copy)
     queue_clear(&s.tx)
