@@ -211,3 +211,22 @@ def wait_closed_by_peer(raw, timeout=5.0):
             return True
         if not data:
             return True
+
+
+class RawListener:
+    """A plain TCP listener for a zmqlite socket to connect to."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.endpoint = "tcp://127.0.0.1:%d" % self.sock.getsockname()[1]
+
+    def accept(self, timeout=5.0):
+        self.sock.settimeout(timeout)
+        conn, _ = self.sock.accept()
+        conn.settimeout(timeout)
+        return conn
+
+    def close(self):
+        self.sock.close()

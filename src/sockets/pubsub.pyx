@@ -71,14 +71,25 @@ cdef void sublist_clear(zl_sublist *l) noexcept nogil:
     l.items = NULL
     l.n = l.cap = 0
 
-cdef zl_frame *subscription_command(int subscribe, const unsigned char *t, size_t n) noexcept nogil:
-    return command_new("SUBSCRIBE" if subscribe else "CANCEL", t, n)
+cdef zl_frame *subscription_frame(zl_socket *s, int subscribe, const unsigned char *t, size_t n) noexcept nogil:
+    """How s tells a publisher about a subscription, as libzmq does: SUB with
+    a SUBSCRIBE/CANCEL command (0x01/0x00 messages for ZMTP 3.0 peers, see
+    engine.pyx), XSUB with its application's 0x01/0x00 message as it is."""
+    cdef zl_frame *f
+    if s.type != ZL_XSUB:
+        return command_new("SUBSCRIBE" if subscribe else "CANCEL", t, n)
+    f = frame_new(n + 1)
+    if f != NULL:
+        f.data[0] = 1 if subscribe else 0
+        if n:
+            memcpy(f.data + 1, t, n)
+    return f
 
 cdef void sub_send_all(zl_socket *s, zl_queue *q) noexcept nogil:
     """Appends a SUBSCRIBE command for each of s's subscriptions to q."""
     cdef int i
     for i in range(s.subs.n):
-        queue_push(q, subscription_command(1, s.subs.items[i].topic, s.subs.items[i].len))
+        queue_push(q, subscription_frame(s, 1, s.subs.items[i].topic, s.subs.items[i].len))
 
 cdef void sub_subscribe(zl_socket *s, int subscribe, const unsigned char *t, size_t n) noexcept nogil:
     """SUB's SUBSCRIBE/UNSUBSCRIBE option and XSUB's 0x01/0x00 messages."""
@@ -96,7 +107,7 @@ cdef void sub_subscribe(zl_socket *s, int subscribe, const unsigned char *t, siz
         p = s.pipes[i]
         if p.active and not p.dead:
             queue_init(&q)
-            queue_push(&q, subscription_command(subscribe, t, n))
+            queue_push(&q, subscription_frame(s, subscribe, t, n))
             pipe_push_msg(p, &q)
 
 cdef int pub_prefix_elsewhere(zl_socket *s, zl_pipe *skip, const unsigned char *t, size_t n) noexcept nogil:
