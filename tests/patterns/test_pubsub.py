@@ -136,6 +136,30 @@ def test_overlapping_prefixes_deliver_once(zl, pub_sub):
     assert read_until_mark(sub) == [b"apple", b"apricot", b"zzz"]
 
 
+def test_many_subscriptions_of_mixed_lengths(zl, pub_sub):
+    """The weather example at scale: a subscriber with 500 zip codes and
+    prefixes of other lengths gets exactly the messages one of them starts,
+    and none twice; cancelling some of them stops just those. (libzmq counts
+    subscriptions against the SUB's SNDHWM and drops those past it, so the
+    test stays under the default 1000.)"""
+    pub, sub = pub_sub
+    zips = [b"%05d" % z for z in range(10000, 11000, 2)]      # even zip codes
+    for topic in zips + [b"1001", b"Q", b"XY"]:
+        sub.setsockopt(zl.SUBSCRIBE, topic)
+    sync(zl, pub, sub)
+    bodies = [b"%05d temp" % z for z in range(10000, 10040)] + [
+        b"Q1", b"XY2", b"X3", b"10998 last", b"10999 odd", b"11000 out"]
+    expected = [b for b in bodies
+                if any(b.startswith(t) for t in zips + [b"1001", b"Q", b"XY"])]
+    publish_then_mark(pub, bodies)
+    assert read_until_mark(sub) == expected
+    for topic in zips[:20] + [b"1001"]:                    # 10000 .. 10038
+        sub.setsockopt(zl.UNSUBSCRIBE, topic)
+    sync(zl, pub, sub, topic=b"~2")
+    publish_then_mark(pub, bodies)
+    assert read_until_mark(sub) == [b"Q1", b"XY2", b"10998 last"]
+
+
 def test_unsubscribe_stops_delivery(zl, pub_sub):
     """RFC 29, SUB: "MAY unsubscribe from topics" -- after the cancel is live,
     matching messages stop; other subscriptions are unaffected."""
