@@ -363,6 +363,29 @@ cdef class Socket:
             return _frame_from(f, s.rcvmore, track)
         return bytes_from(f)
 
+    def recv_into(self, buffer, *, Py_ssize_t nbytes=0, int flags=0):
+        """Receives one frame into a writable contiguous buffer, up to nbytes
+        (0: the buffer's size). Returns the frame's full size: when that is
+        larger, the rest of the frame was discarded (as pyzmq's recv_into)."""
+        cdef zl_socket *s = self._sock()
+        cdef Py_buffer view
+        cdef zl_frame *f
+        cdef size_t size
+        PyObject_GetBuffer(buffer, &view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS)
+        try:
+            if nbytes < 0:
+                raise ValueError("nbytes must be >= 0, got %d" % nbytes)
+            if nbytes == 0 or nbytes > view.len:
+                nbytes = view.len
+            release_borrowed()
+            f = self._recv_frame(s, flags)
+            size = f.size
+            memcpy(view.buf, f.data, size if size < <size_t>nbytes else <size_t>nbytes)
+            frame_free_gil(f)
+            return size
+        finally:
+            PyBuffer_Release(&view)
+
     def _send_parts(self, parts, int flags=0):
         """send_multipart's plain case in one call: every part is checked (and
         copied or lent) before the first is sent, so a bad part leaves no

@@ -88,3 +88,23 @@ def test_trackers_are_done(zl, pair):
     for expected in (b"small", b"copied", b"t"):
         assert b.poll(5000, POLLIN)
         assert b.recv() == expected
+
+
+def test_recv_into(zl, ctx):
+    """recv_into (pyzmq 26.4+): fills the buffer, returns the frame's full
+    size; a longer frame is truncated; an empty buffer discards a frame."""
+    a, b = ctx.socket(zl.PAIR), ctx.socket(zl.PAIR)
+    a.bind("inproc://recv-into")
+    b.connect("inproc://recv-into")
+    for body in (b"hello", b"0123456789" * 4, b"skipped", bytes(20000)):
+        a.send(body)
+    buf = bytearray(16)
+    assert b.recv_into(buf) == 5
+    assert buf[:5] == b"hello"
+    assert b.recv_into(buf, nbytes=4) == 40
+    assert buf[:4] == b"0123" and buf[4:5] == b"o"
+    assert b.recv_into(bytearray()) == 7
+    big = bytearray(20000)
+    assert b.recv_into(memoryview(big)) == 20000 and big == bytes(20000)
+    with pytest.raises((BufferError, TypeError)):
+        b.recv_into(b"read-only")

@@ -12,7 +12,8 @@ from libc.errno cimport (errno, EAGAIN, EINTR, EINVAL, ENOTSOCK,
                          EINPROGRESS, EHOSTUNREACH)
 from posix.unistd cimport close, unlink
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING, PyBytes_GET_SIZE
-from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyObject_CheckBuffer, PyBUF_SIMPLE
+from cpython.buffer cimport (PyObject_GetBuffer, PyBuffer_Release, PyObject_CheckBuffer, PyBUF_SIMPLE,
+                             PyBUF_WRITABLE, PyBUF_C_CONTIGUOUS)
 from cpython.exc cimport PyErr_CheckSignals
 from cpython.ref cimport Py_INCREF, Py_DECREF
 from cpython.memoryview cimport PyMemoryView_FromMemory
