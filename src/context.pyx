@@ -15,7 +15,6 @@ cdef zl_ctx *ctx_new() noexcept nogil:
         zl_poller_close(&c.poller)
         free(c)
         return NULL
-    c.thread_started = 1
     return c
 
 cdef void ctx_free(zl_ctx *c) noexcept nogil:

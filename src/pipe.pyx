@@ -100,7 +100,8 @@ cdef void pipe_remove(zl_pipe *p) noexcept nogil:
     free(p)
 
 cdef inline int pipe_can_send(zl_pipe *p) noexcept nogil:
-    return not p.dead and p.out.msgs < p.sock.sndhwm
+    # IMMEDIATE: queue only for peers whose connection is complete
+    return not p.dead and p.out.msgs < p.sock.sndhwm and (p.active or not p.sock.immediate)
 
 cdef void inproc_transfer(zl_pipe *p) noexcept nogil:
     """Moves whole messages from p.out to the inproc peer's inq while it has room."""

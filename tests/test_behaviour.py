@@ -729,3 +729,30 @@ def test_spaced_sends_into_a_full_kernel_buffer_arrive_intact(zl, ctx, bound):
     got = [recv(rx) for _ in range(n)]
     assert [m[:5] for m in got] == [b"%05d" % i for i in range(n)]
     assert all(m[5:] == body for m in got)
+
+
+@pytest.mark.timeout(20)
+def test_immediate_queues_only_for_connected_peers(zl, ctx, bound):
+    """IMMEDIATE=1: a PUSH connected to an endpoint nobody listens on has no
+    pipe to queue in (send(NOBLOCK) raises Again), and once a peer is there,
+    messages flow; without IMMEDIATE the message would wait in the pipe."""
+    push = ctx.socket(zl.PUSH)
+    push.setsockopt(zl.IMMEDIATE, 1)
+    with socket.socket() as probe:           # a free port, then nobody on it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    push.setsockopt(zl.RECONNECT_IVL, 20)
+    push.connect(f"tcp://127.0.0.1:{port}")
+    with pytest.raises(zl.Again):
+        push.send(b"nobody there", zl.NOBLOCK)
+    pull = ctx.socket(zl.PULL)
+    bind_retry(pull, f"tcp://127.0.0.1:{port}")
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            push.send(b"now", zl.NOBLOCK)
+            break
+        except zl.Again:
+            assert time.monotonic() < deadline, "connection never completed"
+            push.poll(50, zl.POLLOUT)
+    assert recv(pull) == b"now"

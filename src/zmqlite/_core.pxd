@@ -177,7 +177,6 @@ cdef struct zl_inproc_bind:
 cdef struct zl_ctx:
     pthread_mutex_t lock
     pthread_t thread
-    int thread_started
     zl_poller poller          # I/O thread only
     int wake_rfd              # the I/O thread's signaler
     int wake_wfd
