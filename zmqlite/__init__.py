@@ -30,7 +30,8 @@ except ImportError:  # a source tree without setuptools-scm's generated file
 #: No libzmq is loaded; this is what pyzmq-style version checks compare against.
 _ZMQ_API_VERSION = (4, 3, 5)
 
-#: pyzmq's threshold below which copy=False still copies; zmqlite always copies
+#: pyzmq's threshold below which copy=False still copies; zmqlite chooses itself (it
+#: lends a bytes object of 16 KiB or more, copies smaller ones): kept for scripts that read it
 COPY_THRESHOLD = 65536
 #: libzmq DRAFT sockets and options are not available
 DRAFT_API = False
