@@ -11,6 +11,13 @@
 #include <unistd.h>
 #include <poll.h>
 
+#include <sys/socket.h>
+#ifndef MSG_NOSIGNAL
+/* macOS has no MSG_NOSIGNAL; CPython ignores SIGPIPE, so a write to a closed
+ * peer fails with EPIPE there too instead of killing the process. */
+#define MSG_NOSIGNAL 0
+#endif
+
 #define ZL_EV_IN 1
 #define ZL_EV_OUT 2
 #define ZL_EV_ERR 4
@@ -36,7 +43,9 @@ static inline int zl_set_nonblock(int fd) {
     return fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-#ifdef __linux__
+/* ZL_FORCE_POLL builds the portable poll(2)/pipe backend on Linux too, so
+ * that the code path macOS uses can be tested here. */
+#if defined(__linux__) && !defined(ZL_FORCE_POLL)
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 
