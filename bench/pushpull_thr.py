@@ -22,24 +22,11 @@ except ImportError:  # run from a checkout that is not installed: use the checko
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--impl", choices=[*perf.IMPLS, "all"], default="all",
-                    help="one implementation, or all installed (default)")
     ap.add_argument("--size", type=int, default=16, help="message size in bytes (default 16)")
     ap.add_argument("--transport", choices=["tcp", "ipc", "inproc"], default="tcp")
-    ap.add_argument("--seconds", type=float, default=2.0, help="measured seconds per run")
-    ap.add_argument("--runs", type=int, default=3, help="runs per implementation (medians)")
-    ap.add_argument("--pin", action="store_true", help="pin every process to one CPU")
-    ap.add_argument("--json", metavar="FILE", help="write runs and medians as JSON")
+    perf.add_shorthand_options(ap)
     args = ap.parse_args(argv)
-    forward = ["--points", f"pushpull-{args.transport}-{args.size}", "--seconds",
-               str(args.seconds), "--repeat", str(args.runs)]
-    if args.impl != "all":
-        forward += ["--impls", args.impl]
-    if args.pin:
-        forward.append("--pin")
-    if args.json:
-        forward += ["--json", args.json]
-    return perf.main(forward)
+    return perf.run_shorthand(f"pushpull-{args.transport}-{args.size}", args)
 
 
 if __name__ == "__main__":

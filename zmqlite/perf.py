@@ -504,6 +504,29 @@ def write_chart(rows, impls, path):
 # ---- command line ---------------------------------------------------------------------------
 
 
+def add_shorthand_options(ap):
+    """The options every bench/ shorthand for a few points shares."""
+    ap.add_argument("--impl", choices=[*IMPLS, "all"], default="all",
+                    help="one implementation, or all installed (default)")
+    ap.add_argument("--seconds", type=float, default=2.0, help="measured seconds per run")
+    ap.add_argument("--runs", type=int, default=3, help="runs per implementation (medians)")
+    ap.add_argument("--pin", action="store_true", help="pin every process to one CPU")
+    ap.add_argument("--json", metavar="FILE", help="write runs and medians as JSON")
+
+
+def run_shorthand(points, args):
+    """Runs `points` with the options of add_shorthand_options, as main() would."""
+    forward = ["--points", points, "--seconds", str(args.seconds), "--repeat", str(args.runs)]
+    if args.impl != "all":
+        forward += ["--impls", args.impl]
+    if args.pin:
+        forward.append("--pin")
+    if args.json:
+        forward += ["--json", args.json]
+    return main(forward)
+
+
+
 class Progress:
     """A plain-text progress bar on stderr (one line per step when stderr is not a terminal)."""
 
