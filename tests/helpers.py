@@ -230,3 +230,31 @@ class RawListener:
 
     def close(self):
         self.sock.close()
+
+
+def sync_subscription(zl, pub, sub, topic, subscribe=True, only_pings=True):
+    """Make ``sub``'s subscriptions so far live at ``pub`` without sleeping.
+
+    Subscribes ``sub`` to ``topic`` (unless ``subscribe`` is False: an XSUB
+    already subscribed), publishes pings on it until one arrives, then an end
+    marker, and reads up to the marker; subscriptions travel in order, so every
+    earlier one is live afterwards. ``pub`` may be a PUB or an XPUB (which may
+    queue subscription messages for the test to read). With ``only_pings`` any
+    other message before the marker fails the test. ``zl`` gives the constants.
+    """
+    if subscribe:
+        sub.setsockopt(zl.SUBSCRIBE, topic)
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        assert time.monotonic() < deadline, "subscription never reached the publisher"
+        pub.send(topic + b" ping")
+        if sub.poll(20, zl.POLLIN):
+            break
+    end = topic + b" end"
+    pub.send(end)
+    while True:  # discard the pings still in flight, up to the end marker
+        frames = recv_multipart(sub)
+        if frames == [end]:
+            return
+        if only_pings:
+            assert frames == [topic + b" ping"], frames

@@ -12,7 +12,7 @@ import time
 import pytest
 import zmq as pyzmq
 
-from helpers import assert_no_message, recv, recv_multipart
+from helpers import assert_no_message, recv, recv_multipart, sync_subscription
 
 pytestmark = pytest.mark.timeout(20)
 
@@ -156,21 +156,8 @@ def test_py_dealer_zl_rep(link):
 
 
 def sync(pub, sub, topic=b"~sync"):
-    """Wait, without sleeping, until ``sub``'s subscriptions are live at ``pub``
-    (see tests/patterns/test_pubsub.py); leaves nothing queued."""
-    sub.setsockopt(pyzmq.SUBSCRIBE, topic)
-    deadline = time.monotonic() + WAIT_S
-    while True:
-        assert time.monotonic() < deadline, "subscription never reached the publisher"
-        pub.send(topic + b" ping")
-        if sub.poll(20, pyzmq.POLLIN):
-            break
-    pub.send(topic + b" end")
-    while True:
-        frames = recv_multipart(sub)
-        if frames == [topic + b" end"]:
-            return
-        assert frames == [topic + b" ping"], frames
+    """Wait until ``sub``'s subscriptions are live at ``pub`` (helpers.sync_subscription)."""
+    sync_subscription(pyzmq, pub, sub, topic, only_pings=False)
 
 
 def filtered_stream(pub, sub):

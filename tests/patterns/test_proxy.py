@@ -21,7 +21,7 @@ import time
 import pytest
 
 from conftest import IS_PYZMQ
-from helpers import assert_no_message, free_tcp_endpoint, recv, recv_multipart
+from helpers import assert_no_message, free_tcp_endpoint, recv, recv_multipart, sync_subscription
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -138,22 +138,8 @@ def bind_proxy_socket(harness, kind, addr):
 
 
 def pub_sync(zl, pub, sub, topic=b"~sync"):
-    """Subscribe ``sub`` to ``topic`` (last), publish pings on it until one
-    arrives, then an end marker; consume up to it.  Subscriptions travel in
-    order, so afterwards every earlier subscription of ``sub`` is live too."""
-    sub.setsockopt(zl.SUBSCRIBE, topic)
-    deadline = time.monotonic() + WAIT_S
-    while True:
-        assert time.monotonic() < deadline, "subscription never became live"
-        pub.send(topic + b" ping")
-        if sub.poll(20, zl.POLLIN):
-            break
-    pub.send(topic + b" end")
-    while True:
-        msg = recv(sub)
-        if msg == topic + b" end":
-            return
-        assert msg == topic + b" ping", msg
+    """Make ``sub``'s subscriptions live at ``pub`` (helpers.sync_subscription)."""
+    sync_subscription(zl, pub, sub, topic, only_pings=False)
 
 
 def read_stats(zl, ctrl):

@@ -14,36 +14,16 @@ import time
 
 import pytest
 
-from helpers import assert_no_message, recv, recv_multipart
+from helpers import assert_no_message, recv, recv_multipart, sync_subscription
 
 pytestmark = pytest.mark.timeout(20)
 
 SYNC = b"~1"  # later syncs use b"~2", b"~3": no sync topic is a prefix of another
-WAIT_S = 5.0
 
 
 def sync(zl, pub, sub, topic=SYNC, subscribe=True):
-    """Make ``sub``'s subscriptions so far live at ``pub``; leave nothing queued.
-
-    ``pub`` may be a PUB or XPUB (an XPUB may queue subscription messages;
-    they are left for the test to read).  ``sub`` may be a SUB, or an XSUB
-    already subscribed to ``topic`` (pass ``subscribe=False``).
-    """
-    if subscribe:
-        sub.setsockopt(zl.SUBSCRIBE, topic)
-    deadline = time.monotonic() + WAIT_S
-    while True:
-        assert time.monotonic() < deadline, "subscription never reached the publisher"
-        pub.send(topic + b" ping")
-        if sub.poll(20, zl.POLLIN):
-            break
-    end = topic + b" end"
-    pub.send(end)
-    while True:  # discard the pings still in flight, up to the end marker
-        frames = recv_multipart(sub)
-        if frames == [end]:
-            return
-        assert frames == [topic + b" ping"], frames
+    """``sync_subscription`` on this module's sync topic (see helpers)."""
+    sync_subscription(zl, pub, sub, topic, subscribe)
 
 
 def drain(zl, sock, idle_ms=100):
