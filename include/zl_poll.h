@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <poll.h>
+#include <pthread.h>
 
 #include <sys/socket.h>
 #ifndef MSG_NOSIGNAL
@@ -23,6 +24,24 @@
 #define ZL_EV_ERR 4
 
 typedef struct { void *data; int events; } zl_event;
+
+/* The engine's locks guard sections of a few dozen instructions, taken by a
+ * user thread and the I/O thread in turn. A plain mutex puts the loser to
+ * sleep (a futex wait and a context switch, microseconds) where waiting a few
+ * hundred nanoseconds would do: glibc's adaptive mutex spins briefly first. */
+static inline int zl_mutex_init(pthread_mutex_t *m) {
+#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
+    pthread_mutexattr_t attr;
+    int rc;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+    rc = pthread_mutex_init(m, &attr);
+    pthread_mutexattr_destroy(&attr);
+    return rc;
+#else
+    return pthread_mutex_init(m, NULL);
+#endif
+}
 
 static inline long long zl_now_ms(void) {
     struct timespec ts;

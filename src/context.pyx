@@ -4,7 +4,7 @@ cdef zl_ctx *ctx_new() noexcept nogil:
     cdef zl_ctx *c = <zl_ctx *>calloc(1, sizeof(zl_ctx))
     if c == NULL:
         return NULL
-    pthread_mutex_init(&c.lock, NULL)
+    zl_mutex_init(&c.lock)
     if zl_poller_init(&c.poller) < 0:
         free(c)
         return NULL

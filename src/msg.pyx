@@ -21,10 +21,16 @@ cdef enum:
     FRAME_CACHE_CLASSES = 12
     FRAME_CACHE_CLASS_BYTES = 2097152
 
+#
+# First in, first out: the buffer handed out is the one freed longest ago.
+# Frames cross threads (a user thread fills one, the I/O thread reads it, or
+# the other way round), and a buffer that was just read on the other core
+# costs its writer a cache-line transfer per 64 bytes: measured in C on this
+# kind of VM, a 4 KiB copy into such a buffer took 525 ns against 119 ns into
+# one freed a thousand buffers earlier.
 cdef pthread_mutex_t frame_cache_lock
-cdef zl_frame *frame_cache[12]          # per class: a stack linked through .next
-cdef int frame_cache_n[12]
-pthread_mutex_init(&frame_cache_lock, NULL)
+cdef zl_queue frame_cache[12]           # per class, oldest first; .msgs counts buffers
+zl_mutex_init(&frame_cache_lock)
 
 cdef inline int frame_class(size_t size) noexcept nogil:
     """The size class for a body of size bytes, or -1 if not cached."""
@@ -47,7 +53,7 @@ cdef enum:
 
 cdef pthread_mutex_t released_lock
 cdef zl_frame *released = NULL
-pthread_mutex_init(&released_lock, NULL)
+zl_mutex_init(&released_lock)
 
 cdef zl_frame *frame_borrow(object data) except NULL:
     """A frame lending the buffer of `data` (an exact bytes object)."""
@@ -96,10 +102,12 @@ cdef zl_frame *frame_new(size_t size) noexcept nogil:
     if k >= 0:
         cap = <size_t>1 << (k + FRAME_CACHE_MIN_SHIFT)
         pthread_mutex_lock(&frame_cache_lock)
-        f = frame_cache[k]
+        f = frame_cache[k].head
         if f != NULL:
-            frame_cache[k] = f.next
-            frame_cache_n[k] -= 1
+            frame_cache[k].head = f.next
+            if f.next == NULL:
+                frame_cache[k].tail = NULL
+            frame_cache[k].msgs -= 1
         pthread_mutex_unlock(&frame_cache_lock)
     if f == NULL:
         f = <zl_frame *>malloc(sizeof(zl_frame) + cap)
@@ -126,11 +134,15 @@ cdef void frame_free(zl_frame *f) noexcept nogil:
     k = frame_class(f.cap)
     if k >= 0 and f.cap == (<size_t>1 << (k + FRAME_CACHE_MIN_SHIFT)):
         pthread_mutex_lock(&frame_cache_lock)
-        if frame_cache_n[k] == 0 or \
-                (<size_t>(frame_cache_n[k] + 1) << (k + FRAME_CACHE_MIN_SHIFT)) <= FRAME_CACHE_CLASS_BYTES:
-            f.next = frame_cache[k]
-            frame_cache[k] = f
-            frame_cache_n[k] += 1
+        if frame_cache[k].msgs == 0 or \
+                (<size_t>(frame_cache[k].msgs + 1) << (k + FRAME_CACHE_MIN_SHIFT)) <= FRAME_CACHE_CLASS_BYTES:
+            f.next = NULL
+            if frame_cache[k].tail == NULL:
+                frame_cache[k].head = f
+            else:
+                frame_cache[k].tail.next = f
+            frame_cache[k].tail = f
+            frame_cache[k].msgs += 1
             f = NULL
         pthread_mutex_unlock(&frame_cache_lock)
     free(f)

@@ -99,6 +99,12 @@ cdef void pipe_remove(zl_pipe *p) noexcept nogil:
     sublist_clear(&p.subs)
     free(p)
 
+cdef inline int low_water(int hwm) noexcept nogil:
+    """Where a queue that reached its HWM wakes its waiter again: half way
+    down, so a sender (or a paused reader) at the mark is woken once per
+    half a queue instead of once per freed slot."""
+    return (hwm + 1) // 2
+
 cdef inline int pipe_can_send(zl_pipe *p) noexcept nogil:
     # IMMEDIATE: queue only for peers whose connection is complete
     return not p.dead and p.out.msgs < p.sock.sndhwm and (p.active or not p.sock.immediate)

@@ -1,5 +1,6 @@
 # Extern declarations of zmqlite's own C headers in include/.
 from libc.stdint cimport uint32_t, uint64_t
+from syscalls cimport pthread_mutex_t
 
 cdef extern from "zl_constants.h" nogil:
     int ZL_PAIR, ZL_PUB, ZL_SUB, ZL_REQ, ZL_REP, ZL_DEALER, ZL_ROUTER, ZL_PULL, ZL_PUSH
@@ -31,6 +32,7 @@ cdef extern from "zl_poll.h" nogil:
         int events
     ctypedef struct zl_poller:
         pass
+    int zl_mutex_init(pthread_mutex_t *m)
     long long zl_now_ms()
     long long zl_now_ns()
     int zl_set_nonblock(int fd)

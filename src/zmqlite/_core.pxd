@@ -4,7 +4,7 @@
 # is not marked "I/O thread only" is read and written with the owning context's
 # `lock` held. The lock is never held across a blocking system call; the I/O
 # thread takes it briefly to splice whole batches of frames in or out.
-from syscalls cimport pthread_mutex_t, pthread_t, sockaddr_storage, socklen_t
+from syscalls cimport pthread_mutex_t, pthread_t, sockaddr_storage, socklen_t, iovec
 from zl cimport zl_poller
 
 cdef struct zl_frame:
@@ -144,11 +144,13 @@ cdef struct zl_conn:
     unsigned char *rbuf       # read buffer, RBUF_SIZE bytes
     zl_queue msg              # frames of the incoming message not yet complete
     # write side (I/O thread only): see engine.pyx
-    unsigned char *wbuf
+    unsigned char *wbuf       # frame headers and small bodies, WBUF_SIZE bytes
     size_t wlen               # bytes encoded in wbuf
-    size_t wpos               # bytes of wbuf already written
-    zl_frame *big             # large frame whose body is written from its own buffer, or NULL
-    size_t big_off            # bytes of big's body written
+    iovec wiov[64]            # what is to be written, in wire order: pieces of wbuf and
+                              # bodies written from their own frames (WIOV_MAX)
+    int wiov_n                # pieces in wiov
+    int wiov_pos              # first piece not completely written (advanced in place)
+    size_t copy_max           # bodies below this size are copied into wbuf (engine.pyx)
     zl_queue inflight         # frames taken from the pipe whose bytes are not all written
     zl_queue ctrl             # commands to send (READY, PONG) before pipe data
     unsigned long long stream_queued   # bytes encoded so far
