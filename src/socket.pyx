@@ -16,15 +16,15 @@ cdef dict _INT_OPTIONS = {
     ZL_OPT_XPUB_VERBOSE: "xpub_verbose",
     ZL_OPT_HEARTBEAT_IVL: "heartbeat_ivl", ZL_OPT_HEARTBEAT_TTL: "heartbeat_ttl",
     ZL_OPT_HEARTBEAT_TIMEOUT: "heartbeat_timeout",
+    ZL_OPT_SNDBUF: "sndbuf", ZL_OPT_RCVBUF: "rcvbuf",
 }
 # options libzmq has that we accept and report back but that change nothing
-# yet (kernel buffer sizes, TCP keepalive, multicast, TOS, timeouts of later
-# issues); each is listed in the README's compatibility table.
+# yet (TCP keepalive, multicast, TOS, timeouts of later issues); each is
+# listed in the README's compatibility table.
 cdef dict _STORED_INT_OPTIONS = {
     4: 0,        # AFFINITY
     8: 100,      # RATE
     9: 10000,    # RECOVERY_IVL
-    ZL_OPT_SNDBUF: -1, ZL_OPT_RCVBUF: -1,
     25: 1,       # MULTICAST_HOPS
     34: -1, 35: -1, 36: -1, 37: -1,   # TCP_KEEPALIVE, _CNT, _IDLE, _INTVL
     57: 0,       # TOS
@@ -63,6 +63,7 @@ cdef class Socket:
         s.sndhwm = s.rcvhwm = ZL_DEFAULT_HWM
         s.linger = -1
         s.rcvtimeo = s.sndtimeo = -1
+        s.sndbuf = s.rcvbuf = -1
         s.reconnect_ivl = ZL_DEFAULT_RECONNECT_IVL
         s.backlog = ZL_DEFAULT_BACKLOG
         s.handshake_ivl = ZL_DEFAULT_HANDSHAKE_IVL
@@ -545,13 +546,16 @@ cdef class Socket:
                       ZL_OPT_HANDSHAKE_IVL, ZL_OPT_HEARTBEAT_IVL, ZL_OPT_HEARTBEAT_TTL) and value < 0:
             raise _zmq_error(EINVAL, None)
         if option in (ZL_OPT_LINGER, ZL_OPT_RCVTIMEO, ZL_OPT_SNDTIMEO, ZL_OPT_RECONNECT_IVL,
-                      ZL_OPT_MAXMSGSIZE, ZL_OPT_HEARTBEAT_TIMEOUT) and value < -1:
+                      ZL_OPT_MAXMSGSIZE, ZL_OPT_HEARTBEAT_TIMEOUT, ZL_OPT_SNDBUF, ZL_OPT_RCVBUF) \
+                and value < -1:
             raise _zmq_error(EINVAL, None)
         pthread_mutex_lock(&c.lock)
         if option == ZL_OPT_LINGER: s.linger = value
         elif option == ZL_OPT_SNDHWM: s.sndhwm = value if value > 0 else 0x7fffffff
         elif option == ZL_OPT_RCVHWM: s.rcvhwm = value if value > 0 else 0x7fffffff
         elif option == ZL_OPT_RCVTIMEO: s.rcvtimeo = value
+        elif option == ZL_OPT_SNDBUF: s.sndbuf = value
+        elif option == ZL_OPT_RCVBUF: s.rcvbuf = value
         elif option == ZL_OPT_SNDTIMEO: s.sndtimeo = value
         elif option == ZL_OPT_RECONNECT_IVL: s.reconnect_ivl = value
         elif option == ZL_OPT_RECONNECT_IVL_MAX: s.reconnect_ivl_max = value
@@ -592,6 +596,8 @@ cdef class Socket:
         if option == ZL_OPT_SNDHWM: return 0 if s.sndhwm == 0x7fffffff else s.sndhwm
         if option == ZL_OPT_RCVHWM: return 0 if s.rcvhwm == 0x7fffffff else s.rcvhwm
         if option == ZL_OPT_RCVTIMEO: return s.rcvtimeo
+        if option == ZL_OPT_SNDBUF: return s.sndbuf
+        if option == ZL_OPT_RCVBUF: return s.rcvbuf
         if option == ZL_OPT_SNDTIMEO: return s.sndtimeo
         if option == ZL_OPT_RECONNECT_IVL: return s.reconnect_ivl
         if option == ZL_OPT_RECONNECT_IVL_MAX: return s.reconnect_ivl_max

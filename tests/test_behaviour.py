@@ -257,6 +257,74 @@ def test_noblock_recv_with_nothing_is_again(zl, ctx):
     assert info.value.errno == errno.EAGAIN
 
 
+def _plain_connect(endpoint):
+    """A plain socket connected to a tcp:// or ipc:// endpoint."""
+    kind, address = endpoint.split("://", 1)
+    if kind == "ipc":
+        raw = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        raw.settimeout(5)
+        raw.connect(address)
+        return raw
+    return raw_connect(endpoint)
+
+
+def _accepted_fd_buffers(peer):
+    """(SO_SNDBUF, SO_RCVBUF) of this process's socket whose peer is ``peer``'s
+    end: the connection the library accepted, found through /proc/self/fd."""
+    wanted = peer.getsockname()
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd == peer.fileno():
+            continue
+        try:
+            probe = socket.socket(fileno=os.dup(fd))
+        except OSError:
+            continue
+        with probe:
+            try:
+                if probe.family != peer.family or probe.getpeername() != wanted:
+                    continue
+            except OSError:
+                continue
+            return (probe.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF),
+                    probe.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
+    raise AssertionError("the accepted connection was not found")
+
+
+def _kernel_max(which):
+    with open(f"/proc/sys/net/core/{which}_max") as f:
+        return int(f.read())
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("transport_", [
+    "tcp",
+    pytest.param("ipc", marks=pytest.mark.zmqlite_only("libzmq 4.3 sizes tcp buffers only")),
+])
+def test_sndbuf_rcvbuf_size_the_kernel_buffers(zl, ctx, endpoint, bound, transport_):
+    """SNDBUF/RCVBUF apply to each new connection; Linux reports twice the
+    size asked for (its bookkeeping overhead)."""
+    pull = ctx.socket(zl.PULL)
+    pull.sndbuf = 24576
+    pull.rcvbuf = 40960
+    with _plain_connect(bound(pull, endpoint(transport_))) as raw:
+        raw.recv(10)        # the greeting's start: the connection was accepted
+        assert _accepted_fd_buffers(raw) == (2 * 24576, 2 * 40960)
+
+
+@pytest.mark.zmqlite_only("libzmq leaves ipc at the OS default")
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads /proc (Linux)")
+def test_ipc_buffers_default_to_1_mib(zl, ctx, endpoint, bound):
+    """Left at -1, ipc connections ask for 1 MiB each way (capped by the
+    kernel's limits): fewer I/O thread wake-ups per large message."""
+    pull = ctx.socket(zl.PULL)
+    assert (pull.sndbuf, pull.rcvbuf) == (-1, -1)
+    with _plain_connect(bound(pull, endpoint("ipc"))) as raw:
+        raw.recv(10)
+        assert _accepted_fd_buffers(raw) == (2 * min(1 << 20, _kernel_max("wmem")),
+                                              2 * min(1 << 20, _kernel_max("rmem")))
+
+
 # --------------------------------------------------------------------------
 # close, linger and term
 
