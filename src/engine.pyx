@@ -321,15 +321,24 @@ cdef inline void conn_out_append(zl_conn *conn, unsigned char *p, size_t n) noex
 cdef inline int conn_output_pending(zl_conn *conn) noexcept nogil:
     return conn.wiov_pos < conn.wiov_n
 
-cdef inline int frame_fits(zl_conn *conn, zl_frame *f, size_t *wroom, int *pieces) noexcept nogil:
-    """Whether f can join the output being gathered (see conn_fill); takes its room."""
+cdef struct gather_room:
+    size_t wbuf               # bytes left in the write buffer
+    int pieces                # iovecs left
+    int after_body            # the last piece is a frame's own body (or there is none yet)
+
+cdef inline int frame_fits(zl_conn *conn, zl_frame *f, gather_room *room) noexcept nogil:
+    """Whether f can join the output being gathered (see conn_fill), as
+    conn_encode will lay it out; takes its room. The header (and a small body)
+    extends the current write-buffer piece, or starts one after a body piece;
+    a large body is a piece of its own."""
     cdef int copy_body = f.size < conn.copy_max
     cdef size_t need = (2 if f.size <= 255 else 9) + (f.size if copy_body else 0)
-    cdef int npieces = 1 if copy_body else 2     # a body of its own, then a new wbuf piece
-    if need > wroom[0] or npieces > pieces[0]:
+    cdef int npieces = (1 if room.after_body else 0) + (0 if copy_body else 1)
+    if need > room.wbuf or npieces > room.pieces:
         return 0
-    wroom[0] -= need
-    pieces[0] -= npieces
+    room.wbuf -= need
+    room.pieces -= npieces
+    room.after_body = not copy_body
     return 1
 
 cdef void conn_encode(zl_conn *conn, zl_frame *f, int keep) noexcept nogil:
@@ -380,9 +389,8 @@ cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
     cdef zl_frame *first
     cdef zl_frame *last
     cdef zl_pipe *p
-    cdef size_t wroom = WBUF_SIZE
+    cdef gather_room room
     cdef size_t taken = 0
-    cdef int pieces = WIOV_MAX
     cdef int was_high
     # Under the lock: while out_idle was set, a user thread may have written
     # a message inline and handed its unwritten tail to this buffer.
@@ -393,7 +401,10 @@ cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
     conn.wiov_n = 0
     conn.wiov_pos = 0
     conn.wlen = 0
-    while conn.ctrl.head != NULL and frame_fits(conn, conn.ctrl.head, &wroom, &pieces):
+    room.wbuf = WBUF_SIZE
+    room.pieces = WIOV_MAX
+    room.after_body = 1
+    while conn.ctrl.head != NULL and frame_fits(conn, conn.ctrl.head, &room):
         conn_encode(conn, queue_pop(&conn.ctrl), 0)
     p = conn.pipe
     if conn.state != ZL_CONN_ACTIVE or conn.ctrl.head != NULL or p == NULL:
@@ -410,7 +421,7 @@ cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
     first = p.out.head
     last = NULL
     f = first
-    while f != NULL and taken < WBATCH_MAX and frame_fits(conn, f, &wroom, &pieces):
+    while f != NULL and taken < WBATCH_MAX and frame_fits(conn, f, &room):
         taken += f.size
         if not (f.flags & ZL_FLAG_MORE):
             p.out.msgs -= 1
