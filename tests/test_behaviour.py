@@ -226,6 +226,36 @@ def test_hwm_stream_transport_eventually_blocks(zl, ctx, endpoint, bound, transp
     assert recv(pull) == body
 
 
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("transport_", ["tcp", "ipc", "inproc"])
+@pytest.mark.parametrize("hwm", [1, 2, 10])
+def test_sender_blocked_at_hwm_always_resumes(zl, ctx, endpoint, bound, transport_, hwm):
+    """A blocking sender stalls at SNDHWM hundreds of times and is woken each
+    time the queue drains (zmqlite wakes it half way down): every message
+    arrives, in order, with no send left hanging."""
+    push, pull = ctx.socket(zl.PUSH), ctx.socket(zl.PULL)
+    push.sndhwm = pull.rcvhwm = hwm
+    push.sndtimeo = 5000        # a lost wake-up fails as Again instead of hanging
+    connect_pair(pull, push, endpoint(transport_), bound)
+    count = 3000
+    errors = []
+
+    def send_all():
+        try:
+            for i in range(count):
+                push.send(b"%d" % i + b"." * (i % 3000))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    sender = threading.Thread(target=send_all)
+    sender.start()
+    got = [recv(pull) for _ in range(count)]
+    sender.join(10)
+    assert not errors
+    assert [g.split(b".", 1)[0] for g in got] == [b"%d" % i for i in range(count)]
+    assert [len(g) for g in got] == [len(b"%d" % i) + i % 3000 for i in range(count)]
+
+
 @pytest.mark.timeout(10)
 def test_rcvtimeo(zl, ctx):
     pull = ctx.socket(zl.PULL)
