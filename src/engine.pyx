@@ -16,9 +16,10 @@
 #   measured with 4 KiB messages: over ipc, a copy costs more than an iovec
 #   (the frame was just filled on the user thread's core, so copying it pulls
 #   every cache line across; 520k -> 820k msg/s without it), while TCP goes
-#   faster from one contiguous buffer (540k against 450k msg/s). Frames stay in `inflight` until their last byte is
-#   written, so a dropped connection can put every message it had not started
-#   writing back at the head of a connect-side pipe.
+#   faster from one contiguous buffer (540k against 450k msg/s). Frames stay
+#   in `inflight` until their last byte is written, so a dropped connection
+#   can put every message it had not started writing back at the head of a
+#   connect-side pipe.
 
 cdef enum:
     ZL_CONN_CONNECTING = 0
@@ -87,7 +88,6 @@ cdef void conn_set_events(zl_ctx *c, zl_conn *conn, int events) noexcept nogil:
 cdef void conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
     """The TCP/IPC connection is up: send our greeting, read the peer's."""
     greeting_encode(conn.wbuf, "NULL", 0, 1)
-    conn.wlen = 0
     conn_out_append(conn, conn.wbuf, 64)
     conn.wlen = 64
     conn.stream_queued = 64
@@ -318,7 +318,8 @@ cdef inline void conn_out_append(zl_conn *conn, unsigned char *p, size_t n) noex
     conn.wiov[conn.wiov_n].iov_len = n
     conn.wiov_n += 1
 
-cdef inline int conn_output_pending(zl_conn *conn) noexcept nogil:
+cdef inline int conn_has_unwritten(zl_conn *conn) noexcept nogil:
+    """Gathered output (wiov) not all written yet."""
     return conn.wiov_pos < conn.wiov_n
 
 cdef struct gather_room:
@@ -395,7 +396,7 @@ cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
     # Under the lock: while out_idle was set, a user thread may have written
     # a message inline and handed its unwritten tail to this buffer.
     pthread_mutex_lock(&c.lock)
-    if conn_output_pending(conn):
+    if conn_has_unwritten(conn):
         pthread_mutex_unlock(&c.lock)
         return
     conn.wiov_n = 0
@@ -453,9 +454,9 @@ cdef int conn_out(zl_ctx *c, zl_conn *conn) noexcept nogil:
     cdef size_t left
     cdef iovec *v
     while True:
-        if not conn_output_pending(conn):
+        if not conn_has_unwritten(conn):
             conn_fill(c, conn)
-            if not conn_output_pending(conn):
+            if not conn_has_unwritten(conn):
                 conn_set_events(c, conn, conn.events & ~ZL_EV_OUT)
                 return 0
         if conn.wiov_n - conn.wiov_pos == 1:
@@ -648,4 +649,4 @@ cdef int conn_write_inline(zl_ctx *c, zl_conn *conn, zl_queue *msg) noexcept nog
     return 1
 
 cdef int conn_pending_output(zl_conn *conn) noexcept nogil:
-    return conn_output_pending(conn) or conn.inflight.head != NULL
+    return conn_has_unwritten(conn) or conn.inflight.head != NULL

@@ -135,7 +135,7 @@ cdef void pipe_after_read(zl_pipe *p) noexcept nogil:
     """After a message was taken from p.inq: refill or resume the sender."""
     if p.peer != NULL:
         inproc_transfer(p.peer)
-    elif p.in_paused and p.conn != NULL and p.inq.msgs < p.sock.rcvhwm:
+    elif p.in_paused and p.conn != NULL and p.inq.msgs < low_water(p.sock.rcvhwm):
         p.in_paused = 0
         conn_mark_ready(<zl_ctx *>p.sock.ctx, p.conn)
     if p.dead and p.inq.msgs == 0:
