@@ -36,6 +36,7 @@ cdef enum:
     COPY_MAX_IPC = 2048     # bodies below this are copied into the write buffer...
     COPY_MAX_TCP = 8193     # ...over TCP, up to 8 KiB (see above)
     WBATCH_MAX = 262144     # bytes taken from the pipe for one writev (after the first frame)
+    WRITE_BUDGET = 262144   # bytes one connection writes before the others get a turn
     DIRECT_READ = 16384     # bodies missing at least this are read in place
     IPC_BUFFER = 1048576    # kernel buffers of ipc connections by default (conn_set_buffer)
 
@@ -448,11 +449,15 @@ cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
         f = first
 
 cdef int conn_out(zl_ctx *c, zl_conn *conn) noexcept nogil:
-    """Writes until everything pending is out or the kernel buffer is full.
+    """Writes until everything pending is out, the kernel buffer is full, or
+    WRITE_BUDGET bytes went out: then the connection waits for its next turn
+    (the poller is level-triggered), so one peer whose pipe keeps refilling
+    cannot starve the others (PUB's subscribers lose messages at their HWM).
     Returns 0, or -1 to drop the peer."""
     cdef ssize_t n
     cdef size_t left
     cdef iovec *v
+    cdef long long budget = WRITE_BUDGET
     while True:
         if not conn_has_unwritten(conn):
             conn_fill(c, conn)
@@ -472,6 +477,7 @@ cdef int conn_out(zl_ctx *c, zl_conn *conn) noexcept nogil:
                 return 0
             return -1
         conn.stream_written += n
+        budget -= n
         left = n
         while left > 0:
             v = &conn.wiov[conn.wiov_pos]
@@ -484,6 +490,9 @@ cdef int conn_out(zl_ctx *c, zl_conn *conn) noexcept nogil:
         # frames whose last byte is out are done
         while conn.inflight.head != NULL and conn.inflight.head.wire_end <= conn.stream_written:
             frame_free(queue_pop(&conn.inflight))
+        if budget <= 0:
+            conn_set_events(c, conn, conn.events | ZL_EV_OUT)
+            return 0
 
 cdef void conn_requeue(zl_conn *conn, zl_pipe *p) noexcept nogil:
     """A connect-side connection died: give the pipe back every message it had
