@@ -320,9 +320,22 @@ def _raw_family(transport):
     return _socket.AF_INET if transport == "tcp" else _socket.AF_UNIX
 
 
+#: kernel buffer size asked for on ipc, as zmqlite does by default (its engine.pyx IPC_BUFFER):
+#: the ceiling must allow what the library is allowed; tcp keeps the kernel's autotuning in both
+RAW_IPC_BUFFER = 1 << 20
+
+
+def _raw_socket(transport):
+    sock = _socket.socket(_raw_family(transport), _socket.SOCK_STREAM)
+    if transport != "tcp":
+        sock.setsockopt(_socket.SOL_SOCKET, _socket.SO_SNDBUF, RAW_IPC_BUFFER)
+        sock.setsockopt(_socket.SOL_SOCKET, _socket.SO_RCVBUF, RAW_IPC_BUFFER)
+    return sock
+
+
 def raw_local(transport, address, report):
     """Plain socket receiver: recv_into a 1 MiB buffer until EOF, time first..last byte."""
-    listener = _socket.socket(_raw_family(transport), _socket.SOCK_STREAM)
+    listener = _raw_socket(transport)
     try:
         listener.bind(("127.0.0.1", 0) if transport == "tcp" else address)
         listener.listen(1)
@@ -351,7 +364,7 @@ def raw_local(transport, address, report):
 
 def raw_remote(transport, address, seconds, report):
     """Plain socket sender: sendall 1 MiB chunks for ``seconds``, then close."""
-    sock = _socket.socket(_raw_family(transport), _socket.SOCK_STREAM)
+    sock = _raw_socket(transport)
     with sock:
         sock.settimeout(RECV_TIMEOUT_MS / 1000)
         sock.connect(tuple(address) if transport == "tcp" else address)
