@@ -21,7 +21,6 @@ cdef enum:
     FRAME_CACHE_CLASSES = 12
     FRAME_CACHE_CLASS_BYTES = 2097152
 
-#
 # First in, first out: the buffer handed out is the one freed longest ago.
 # Frames cross threads (a user thread fills one, the I/O thread reads it, or
 # the other way round), and a buffer that was just read on the other core

@@ -101,7 +101,8 @@ cdef struct zl_socket:
     int xpub_verbose          # XPUB_VERBOSE: pass duplicate subscriptions up
     # options
     int sndhwm, rcvhwm, linger, rcvtimeo, sndtimeo
-    int sndbuf, rcvbuf        # kernel buffer sizes for new connections, -1 default, 0 the OS's (engine.pyx)
+    int sndbuf, rcvbuf        # kernel buffer sizes for new connections, -1 default, 0 the OS's
+                              # (read by the I/O thread without the lock, as maxmsgsize: engine.pyx)
     int reconnect_ivl, reconnect_ivl_max, backlog, ipv6, immediate, handshake_ivl
     int heartbeat_ivl         # ms between PINGs, 0 = none (read by the I/O thread without the lock)
     int heartbeat_timeout     # ms to wait for traffic after a PING, -1 = heartbeat_ivl
