@@ -19,6 +19,15 @@
 #define MSG_NOSIGNAL 0
 #endif
 
+/* Linux reports a TCP socket readable (and wakes its reader) only once
+ * SO_RCVLOWAT bytes are queued; elsewhere poll's handling varies, so the
+ * engine leaves the mark alone there. */
+#ifdef __linux__
+#define ZL_TCP_LOWAT 1
+#else
+#define ZL_TCP_LOWAT 0
+#endif
+
 #define ZL_EV_IN 1
 #define ZL_EV_OUT 2
 #define ZL_EV_ERR 4

@@ -31,7 +31,7 @@ cdef extern from "<sys/socket.h>" nogil:
     struct sockaddr_storage:
         sa_family_t ss_family
     int AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC
-    int SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_ERROR, SOMAXCONN, SO_SNDBUF, SO_RCVBUF
+    int SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_ERROR, SOMAXCONN, SO_SNDBUF, SO_RCVBUF, SO_RCVLOWAT
     int MSG_NOSIGNAL, MSG_DONTWAIT
     int socket(int domain, int type, int protocol)
     int bind(int fd, const sockaddr *addr, socklen_t len)

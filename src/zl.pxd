@@ -26,7 +26,7 @@ cdef extern from "zl_wire.h" nogil:
     size_t zl_put_frame_header(unsigned char *p, unsigned flags, uint64_t size)
 
 cdef extern from "zl_poll.h" nogil:
-    int ZL_EV_IN, ZL_EV_OUT, ZL_EV_ERR
+    int ZL_EV_IN, ZL_EV_OUT, ZL_EV_ERR, ZL_TCP_LOWAT
     ctypedef struct zl_event:
         void *data
         int events

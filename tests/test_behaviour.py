@@ -590,6 +590,61 @@ def test_raw_zmtp_push_peer_delivers(guarded_pull, minor):
         raw.close()
 
 
+def _pattern(size, seed):
+    return (seed.to_bytes(4, "big") * (size // 4 + 1))[:size]
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("rcvbuf", [-1, 4 << 20], ids=["rcvbuf-default", "rcvbuf-4MiB"])
+@pytest.mark.parametrize("size", [200_000, 700_000, 3_000_000])
+def test_large_frame_in_pieces_then_small_one(zl, ctx, bound, size, rcvbuf):
+    """A large frame that arrives in pieces, with pauses, and then a small
+    message that is the last thing on the wire: both arrive. (On Linux zmqlite
+    waits for the rest of a large body with a kernel low-water mark, capped
+    by the receive buffer: a 4 MiB one lets it reach 512 KiB. The mark must
+    never be left above what is still to come.)"""
+    pull = ctx.socket(zl.PULL)
+    pull.rcvbuf = rcvbuf
+    addr = bound(pull, "tcp://127.0.0.1:*")
+    raw = raw_connect(addr)
+    try:
+        raw_handshake(raw, b"PUSH")
+        body = _pattern(size, 7)
+        wire = message_frame(body)
+        pieces = [wire[:1000], wire[1000:size // 3], wire[size // 3:size - 5], wire[size - 5:]]
+        for piece in pieces[:-1]:
+            raw.sendall(piece)
+            time.sleep(0.05)        # shapes the traffic: the receiver sees the body in parts
+            assert pull.poll(0) == 0, "a message before its body was complete"
+        raw.sendall(pieces[-1] + message_frame(b"last"))
+        assert recv(pull) == body
+        assert recv(pull) == b"last"
+    finally:
+        raw.close()
+
+
+@pytest.mark.timeout(30)
+def test_large_and_small_frames_alternate(zl, ctx, pyctx, bound):
+    """libzmq sending over tcp: large frames (low-water mark engaged) then
+    small ones, single and multipart, each batch ending on a small one."""
+    import zmq as pyzmq
+
+    pull = ctx.socket(zl.PULL)
+    pull.rcvbuf = 4 << 20       # room for the largest low-water mark (see above)
+    push = pyctx.socket(pyzmq.PUSH)
+    push.connect(bound(pull, "tcp://127.0.0.1:*"))
+    for i, size in enumerate([150_000, 1_048_576, 600_000, 2_500_000]):
+        msgs = [[_pattern(size, i)], [b"small %d" % i], [_pattern(size, i + 100), b"tail"],
+                [b"head", _pattern(size, i + 200)], [b"end %d" % i]]
+        for m in msgs:
+            push.send_multipart(m)
+        for j, m in enumerate(msgs):
+            assert recv_multipart(pull) == m, "message %d of round %d differs" % (j, i)
+        # all read: a small message sent now must not wait behind a mark left high
+        push.send(b"alone %d" % i)
+        assert recv(pull) == b"alone %d" % i
+
+
 # --------------------------------------------------------------------------
 # bad arguments
 

@@ -153,6 +153,8 @@ cdef struct zl_conn:
     int wiov_n                # pieces in wiov
     int wiov_pos              # first piece not completely written (advanced in place)
     size_t copy_max           # bodies below this size are copied into wbuf (engine.pyx)
+    int is_tcp
+    int rcvlowat              # SO_RCVLOWAT now set on fd (conn_wait_for_body)
     zl_queue inflight         # frames taken from the pipe whose bytes are not all written
     zl_queue ctrl             # commands to send (READY, PONG) before pipe data
     unsigned long long stream_queued   # bytes encoded so far
