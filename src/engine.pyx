@@ -274,7 +274,7 @@ cdef void conn_wait_for_body(zl_conn *conn) noexcept nogil:
     cdef size_t want = 0
     cdef int lowat = 1
     cdef int rcvbuf = 0
-    cdef socklen_t len = sizeof(rcvbuf)
+    cdef socklen_t optlen = sizeof(rcvbuf)
     if not ZL_TCP_LOWAT or not conn.is_tcp:
         return
     # with heartbeats any bytes count as traffic: read them as they come
@@ -282,7 +282,7 @@ cdef void conn_wait_for_body(zl_conn *conn) noexcept nogil:
         want = decoder_direct(&conn.dec, &direct)
     if want >= LOWAT_MIN:
         lowat = <int>(want if want < LOWAT_MAX else LOWAT_MAX)
-        if getsockopt(conn.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) < 0 or rcvbuf // 4 < lowat:
+        if getsockopt(conn.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &optlen) < 0 or rcvbuf // 4 < lowat:
             lowat = rcvbuf // 4 if rcvbuf // 4 >= LOWAT_MIN else 1
     if lowat != conn.rcvlowat:
         conn.rcvlowat = lowat
