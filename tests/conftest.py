@@ -23,7 +23,7 @@ import uuid
 import pytest
 import zmq as pyzmq
 
-from helpers import destroy_with_timeout
+from helpers import RawListener, destroy_with_timeout, raw_connect, raw_handshake
 
 IMPL = os.environ.get("ZMQLITE_TEST_IMPL", "zmqlite").strip().lower()
 if IMPL == "pyzmq":
@@ -191,3 +191,63 @@ def transport(request):
 def wire_transport(request):
     """Parametrize a test over the ZMTP transports, tcp and ipc."""
     return request.param
+
+
+# --- zmqlite <-> pyzmq links (tests/interop) ---
+
+
+@pytest.fixture(params=["zl_binds", "py_binds"])
+def zl_binds(request):
+    return request.param == "zl_binds"
+
+
+@pytest.fixture
+def link(zl, ctx, pyctx, endpoint, wire_transport, bound, zl_binds):
+    """Factory: ``link(zl_type, py_type, zl_opts=None, py_opts=None)`` ->
+    (zl_sock, py_sock), connected.  Options (name -> value) are set before
+    bind/connect, as a routing id must be."""
+
+    def make(zl_type, py_type, zl_opts=None, py_opts=None):
+        mine = ctx.socket(getattr(zl, zl_type))
+        theirs = pyctx.socket(getattr(pyzmq, py_type))
+        for sock, mod, opts in ((mine, zl, zl_opts), (theirs, pyzmq, py_opts)):
+            for name, value in (opts or {}).items():
+                sock.setsockopt(getattr(mod, name), value)
+        binder, connector = (mine, theirs) if zl_binds else (theirs, mine)
+        connector.connect(bound(binder, endpoint(wire_transport)))
+        return mine, theirs
+
+    return make
+
+
+# --- raw ZMTP peers (tests/interop) ---
+
+
+@pytest.fixture
+def raw_peer(zl, ctx, bound):
+    """Factory: ``raw_peer(zl_type="PULL", raw_type=b"PUSH", zl_binds=True,
+    setup=None, minor=1)`` -> (our socket, a raw socket that finished the NULL
+    handshake with it as ZMTP 3.minor, our greeting). ``setup(sock)`` sets
+    options first; RECONNECT_IVL is 10 s, so each test sees one connection."""
+    opened = []
+
+    def make(zl_type="PULL", raw_type=b"PUSH", zl_binds=True, setup=None, minor=1):
+        mine = ctx.socket(getattr(zl, zl_type))
+        mine.setsockopt(pyzmq.RECONNECT_IVL, 10000)
+        if setup is not None:
+            setup(mine)
+        if zl_binds:
+            raw = raw_connect(bound(mine, "tcp://127.0.0.1:*"))
+        else:
+            listener = RawListener()
+            opened.append(listener)
+            mine.connect(listener.endpoint)
+            raw = listener.accept()
+        opened.append(raw)
+        our_greeting, ready = raw_handshake(raw, raw_type, minor=minor)
+        assert ready.startswith(b"\x05READY"), ready
+        return mine, raw, our_greeting
+
+    yield make
+    for thing in opened:
+        thing.close()

@@ -18,7 +18,7 @@ import pytest
 import zmq as pyzmq
 from zmq.utils.monitor import recv_monitor_message
 
-from helpers import RawListener, command_frame, raw_connect, raw_handshake, read_frame, recv
+from helpers import command_frame, read_frame, recv
 
 pytestmark = pytest.mark.timeout(15)
 
@@ -85,32 +85,6 @@ def test_idle_connection_stays_up(zl, ctx, pyctx, endpoint, bound, heartbeats_on
 # --- raw peers ------------------------------------------------------------
 
 
-@pytest.fixture
-def raw_peer(zl, ctx, bound):
-    """Factory: ``raw_peer(zl_type, raw_type, zl_binds, setup)`` -> a raw
-    socket that finished the NULL handshake with a new zmqlite socket."""
-    opened = []
-
-    def make(zl_type="PULL", raw_type=b"PUSH", zl_binds=True, setup=None):
-        mine = ctx.socket(getattr(zl, zl_type))
-        mine.setsockopt(pyzmq.RECONNECT_IVL, 10000)  # one connection per test
-        if setup is not None:
-            setup(mine)
-        if zl_binds:
-            raw = raw_connect(bound(mine, "tcp://127.0.0.1:*"))
-        else:
-            listener = RawListener()
-            opened.append(listener)
-            mine.connect(listener.endpoint)
-            raw = listener.accept()
-        opened.append(raw)
-        _, ready = raw_handshake(raw, raw_type)
-        assert ready.startswith(b"\x05READY"), ready
-        return mine, raw
-
-    yield make
-    for thing in opened:
-        thing.close()
 
 
 def read_until_eof(raw, timeout):
@@ -151,7 +125,7 @@ def test_silent_peer_is_dropped(raw_peer, zl_binds):
     """(b) A peer that completed the handshake and then never answers a PING
     is disconnected once HEARTBEAT_TIMEOUT passes without traffic; we allow
     2 s for the 100 ms interval + 300 ms timeout."""
-    mine, raw = raw_peer(zl_binds=zl_binds, setup=lambda s: set_heartbeats(s, ttl=0))
+    mine, raw, _ = raw_peer(zl_binds=zl_binds, setup=lambda s: set_heartbeats(s, ttl=0))
     frames, took = read_until_eof(raw, 2.0)
     assert took is not None, f"still connected after 2 s; frames seen: {frames!r}"
     # first PING at 100 ms, then 300 ms of silence: ~0.4 s (libzmq too)
@@ -164,7 +138,7 @@ def test_silent_peer_is_dropped(raw_peer, zl_binds):
 def test_ping_carries_ttl(raw_peer, zl_binds):
     """(c) HEARTBEAT_TTL 500 ms travels in the PING as 5 deciseconds, a 2-byte
     big-endian field straight after the name; libzmq sends no context."""
-    mine, raw = raw_peer(zl_binds=zl_binds, setup=lambda s: set_heartbeats(s, timeout=2000))
+    mine, raw, _ = raw_peer(zl_binds=zl_binds, setup=lambda s: set_heartbeats(s, timeout=2000))
     ping = next_ping(raw)
     assert ping[5:7] == b"\x00\x05", ping
     assert int.from_bytes(ping[5:7], "big") == 5
@@ -177,7 +151,7 @@ def test_ping_answered_with_pong(raw_peer, zl_binds, context):
     """(d) A PING is answered by a PONG echoing its context, even by a socket
     with heartbeats off (the default); the socket keeps working afterwards."""
     assert len(context) <= 16
-    mine, raw = raw_peer(zl_binds=zl_binds)
+    mine, raw, _ = raw_peer(zl_binds=zl_binds)
     raw.sendall(command_frame(b"PING", b"\x00\x00" + context))
     flags, body = read_frame(raw)
     assert (flags, body) == (0x04, b"\x04PONG" + context)
@@ -189,7 +163,7 @@ def test_ping_answered_with_pong(raw_peer, zl_binds, context):
 def test_peer_ttl_is_honoured(raw_peer, zl_binds):
     """A PING with TTL 3 (300 ms) asks us to drop the peer if it then stays
     silent that long; heartbeats are off on our side, so only the TTL can."""
-    mine, raw = raw_peer(zl_binds=zl_binds)
+    mine, raw, _ = raw_peer(zl_binds=zl_binds)
     raw.sendall(command_frame(b"PING", b"\x00\x03"))
     assert read_frame(raw) == (0x04, b"\x04PONG")
     frames, took = read_until_eof(raw, 2.0)

@@ -15,29 +15,6 @@ pytestmark = pytest.mark.timeout(15)
 SIZES = [0, 1, 255, 256, 65536, 1048576]
 
 
-@pytest.fixture(params=["zl_binds", "py_binds"])
-def zl_binds(request):
-    return request.param == "zl_binds"
-
-
-@pytest.fixture
-def link(zl, ctx, pyctx, endpoint, wire_transport, bound, zl_binds):
-    """Factory: ``link(zl_type_name, py_type_name)`` -> (zl_sock, py_sock), connected;
-    options (attribute name -> value) given for either side are set before connecting."""
-
-    def make(zl_type, py_type, mine_options=(), theirs_options=()):
-        mine = ctx.socket(getattr(zl, zl_type))
-        theirs = pyctx.socket(getattr(pyzmq, py_type))
-        for sock, options in ((mine, mine_options), (theirs, theirs_options)):
-            for name, value in dict(options).items():
-                setattr(sock, name, value)
-        binder, connector = (mine, theirs) if zl_binds else (theirs, mine)
-        connector.connect(bound(binder, endpoint(wire_transport)))
-        return mine, theirs
-
-    return make
-
-
 def exchange_req_rep(req, rep, rounds=5):
     for i in range(rounds):
         req.send_multipart([b"req", b"%d" % i])
@@ -132,12 +109,12 @@ def send_then_drain(push, pull):
 
 
 def test_zl_push_py_pull_mixed_sizes_backpressure(link):
-    push, pull = link("PUSH", "PULL", {"sndhwm": 0}, {"rcvhwm": 2})
+    push, pull = link("PUSH", "PULL", {"SNDHWM": 0}, {"RCVHWM": 2})
     send_then_drain(push, pull)
 
 
 def test_py_push_zl_pull_mixed_sizes_backpressure(link):
-    pull, push = link("PULL", "PUSH", {"rcvhwm": 2}, {"sndhwm": 0})
+    pull, push = link("PULL", "PUSH", {"RCVHWM": 2}, {"SNDHWM": 0})
     send_then_drain(push, pull)
 
 

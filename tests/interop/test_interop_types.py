@@ -19,30 +19,6 @@ pytestmark = pytest.mark.timeout(20)
 WAIT_S = 5.0
 
 
-@pytest.fixture(params=["zl_binds", "py_binds"])
-def zl_binds(request):
-    return request.param == "zl_binds"
-
-
-@pytest.fixture
-def link(zl, ctx, pyctx, endpoint, wire_transport, bound, zl_binds):
-    """Factory: ``link(zl_type, py_type, zl_opts=None, py_opts=None)`` ->
-    (zl_sock, py_sock), connected.  Options (name -> value) are set before
-    bind/connect, as a routing id must be."""
-
-    def make(zl_type, py_type, zl_opts=None, py_opts=None):
-        mine = ctx.socket(getattr(zl, zl_type))
-        theirs = pyctx.socket(getattr(pyzmq, py_type))
-        for sock, mod, opts in ((mine, zl, zl_opts), (theirs, pyzmq, py_opts)):
-            for name, value in (opts or {}).items():
-                sock.setsockopt(getattr(mod, name), value)
-        binder, connector = (mine, theirs) if zl_binds else (theirs, mine)
-        connector.connect(bound(binder, endpoint(wire_transport)))
-        return mine, theirs
-
-    return make
-
-
 # --- DEALER <-> ROUTER ----------------------------------------------------
 
 
