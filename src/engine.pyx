@@ -70,11 +70,11 @@ cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_list
     conn.wbuf = <unsigned char *>malloc(WBUF_SIZE)
     local.ss_family = AF_UNSPEC
     getsockname(fd, <sockaddr *>&local, &local_len)
-    conn.copy_max = COPY_MAX_IPC if local.ss_family == AF_UNIX else COPY_MAX_TCP
     conn.is_tcp = local.ss_family != AF_UNIX
+    conn.copy_max = COPY_MAX_TCP if conn.is_tcp else COPY_MAX_IPC
     conn.rcvlowat = 1
-    conn_set_buffer(fd, SO_SNDBUF, s.sndbuf, local.ss_family == AF_UNIX)
-    conn_set_buffer(fd, SO_RCVBUF, s.rcvbuf, local.ss_family == AF_UNIX)
+    conn_set_buffer(fd, SO_SNDBUF, s.sndbuf, not conn.is_tcp)
+    conn_set_buffer(fd, SO_RCVBUF, s.rcvbuf, not conn.is_tcp)
     decoder_init(&conn.dec, s.maxmsgsize)
     if ep != NULL:
         ep.conn = conn      # conn.pipe is set at READY, under the lock

@@ -153,7 +153,7 @@ cdef struct zl_conn:
     int wiov_n                # pieces in wiov
     int wiov_pos              # first piece not completely written (advanced in place)
     size_t copy_max           # bodies below this size are copied into wbuf (engine.pyx)
-    int is_tcp
+    int is_tcp                # else ipc (a unix socket)
     int rcvlowat              # SO_RCVLOWAT now set on fd (conn_wait_for_body)
     zl_queue inflight         # frames taken from the pipe whose bytes are not all written
     zl_queue ctrl             # commands to send (READY, PONG) before pipe data
