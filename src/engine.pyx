@@ -102,6 +102,9 @@ cdef void conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
 
 cdef void conn_queue_ready(zl_conn *conn) noexcept nogil:
     cdef zl_socket *s = conn.sock
+    # Socket-Type (at most 6 bytes of value) and Identity (the ROUTING_ID
+    # option, at most 255 bytes: setsockopt refuses more) take at most
+    # 27 + 268 bytes
     cdef unsigned char props[300]
     cdef const char *name = SOCKET_TYPE_NAMES[s.type]
     cdef size_t n = property_put(props, "Socket-Type", <const unsigned char *>name, strlen(name))

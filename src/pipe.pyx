@@ -97,6 +97,7 @@ cdef void pipe_remove(zl_pipe *p) noexcept nogil:
     queue_clear(&p.out)
     queue_clear(&p.inq)
     sublist_clear(&p.subs)
+    free(p.rid)
     free(p)
 
 cdef inline int low_water(int hwm) noexcept nogil:

@@ -659,8 +659,12 @@ cdef void inproc_link(zl_pipe *p, zl_socket *binder) noexcept nogil:
     q = pipe_new(binder, 0)
     if q == NULL:
         return
-    router_assign_rid(binder, q, p.sock.routing_id, p.sock.routing_id_len)
-    router_assign_rid(p.sock, p, binder.routing_id, binder.routing_id_len)
+    # a routing id already taken (without ROUTER_HANDOVER) refuses the link,
+    # as over tcp; so does running out of memory for it
+    if router_assign_rid(binder, q, p.sock.routing_id, p.sock.routing_id_len) < 0 or \
+            router_assign_rid(p.sock, p, binder.routing_id, binder.routing_id_len) < 0:
+        pipe_remove(q)
+        return
     p.peer = q
     q.peer = p
     p.active = q.active = 1

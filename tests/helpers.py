@@ -176,14 +176,15 @@ def read_frame(raw, timeout=5.0):
     return flags, _recv_exact(raw, size, deadline)
 
 
-def raw_handshake(raw, socket_type, minor=1, timeout=5.0):
+def raw_handshake(raw, socket_type, minor=1, timeout=5.0, **props):
     """Do a NULL handshake as a raw peer; return (peer greeting, peer READY body).
+    ``props`` are extra READY properties (``Identity=b"..."``).
 
     Data may only follow once the handshake is complete on both sides (libzmq
     drops a peer whose first data frame arrives before it sent its READY),
     so this waits for the peer's READY before returning.
     """
-    raw.sendall(greeting(minor=minor) + ready_frame(socket_type))
+    raw.sendall(greeting(minor=minor) + ready_frame(socket_type, **props))
     deadline = time.monotonic() + timeout
     peer_greeting = _recv_exact(raw, 64, deadline)
     flags, body = read_frame(raw, max(0.001, deadline - time.monotonic()))

@@ -46,37 +46,49 @@ cdef inline int type_can_send(int t) noexcept nogil:
 cdef inline int type_can_recv(int t) noexcept nogil:
     return t != ZL_PUSH and t != ZL_PUB
 
+cdef int pipe_set_rid(zl_pipe *p, const unsigned char *rid, size_t n) noexcept nogil:
+    """Stores a copy of rid as p's routing id. 0, or -1 when out of memory
+    (p keeps the id it had)."""
+    cdef unsigned char *copy = <unsigned char *>malloc(n if n > 0 else 1)
+    if copy == NULL:
+        return -1
+    if n:
+        memcpy(copy, rid, n)
+    free(p.rid)
+    p.rid = copy
+    p.rid_len = n
+    return 0
+
 cdef int router_assign_rid(zl_socket *s, zl_pipe *p, const unsigned char *rid, size_t n) noexcept nogil:
-    """Gives a ROUTER's pipe its routing id: the one the peer announced, or a
-    generated 5-byte one (0x00 + a 32-bit counter; ids with a leading 0 are
-    reserved for these). A taken id refuses the newcomer, or with
-    ROUTER_HANDOVER moves the id to it. Returns 0, or -1 to refuse."""
+    """Gives a ROUTER's pipe its routing id: the one the peer announced (any
+    length, as libzmq: the id is the peer's, not bounded by our option's 255
+    bytes), or a generated 5-byte one (0x00 + a 32-bit counter; ids with a
+    leading 0 are reserved for these). A taken id refuses the newcomer, or
+    with ROUTER_HANDOVER moves the id to it. Returns 0, or -1 to refuse
+    (also when out of memory)."""
     cdef int i
     cdef zl_pipe *o
+    cdef unsigned char gen[5]
     if s.type != ZL_ROUTER:
         return 0
     if n == 0:
-        p.rid[0] = 0
-        zl_put_u32(p.rid + 1, s.next_rid)
+        gen[0] = 0
+        zl_put_u32(gen + 1, s.next_rid)
         s.next_rid += 1
-        p.rid_len = 5
-        return 0
+        return pipe_set_rid(p, gen, 5)
     for i in range(s.npipes):
         o = s.pipes[i]
-        if o != p and not o.dead and o.rid_len == <int>n and memcmp(o.rid, rid, n) == 0:
-            if not s.router_handover:
+        if o != p and not o.dead and o.rid_len == n and memcmp(o.rid, rid, n) == 0:
+            if not s.router_handover or router_assign_rid(s, o, NULL, 0) < 0:
                 return -1
-            router_assign_rid(s, o, NULL, 0)
-    memcpy(p.rid, rid, n)
-    p.rid_len = <int>n
-    return 0
+    return pipe_set_rid(p, rid, n)
 
 cdef zl_pipe *router_find(zl_socket *s, const unsigned char *rid, size_t n) noexcept nogil:
     cdef int i
     cdef zl_pipe *p
     for i in range(s.npipes):
         p = s.pipes[i]
-        if p.active and not p.dead and p.rid_len == <int>n and memcmp(p.rid, rid, n) == 0:
+        if p.active and not p.dead and p.rid_len == n and memcmp(p.rid, rid, n) == 0:
             return p
     return NULL
 
@@ -290,6 +302,8 @@ cdef int sock_xrecv(zl_socket *s) noexcept nogil:
         else:
             if s.type == ZL_ROUTER:
                 f = frame_new(p.rid_len)
+                if f == NULL:
+                    return ENOMEM       # the message stays queued for the next try
                 memcpy(f.data, p.rid, p.rid_len)
                 f.flags = ZL_FLAG_MORE
                 queue_push(&s.rx, f)

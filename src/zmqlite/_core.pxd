@@ -48,8 +48,9 @@ cdef struct zl_pipe:
     zl_pipe *peer             # inproc: the pipe of the other socket, or NULL
     zl_endpoint *ep           # connect-side: the endpoint record owning this pipe
     char inproc_name[256]     # inproc connect-side: the name it waits for
-    unsigned char rid[256]    # ROUTER: the peer's routing id (announced or generated)
-    int rid_len               # 0 until the peer is known
+    unsigned char *rid        # ROUTER: the peer's routing id (announced or generated), malloc'ed:
+                              # a peer's Identity may be any length its READY can carry
+    size_t rid_len            # 0 until the peer is known
     zl_sublist subs           # PUB/XPUB: the prefixes this subscriber asked for
 
 cdef struct zl_listener:
