@@ -73,6 +73,8 @@ cdef class Context:
         while s != NULL:
             sock_signal(s)
             s = s.next
+        c.io_sleeping = 1   # the I/O thread looks again at what lingers (socket_drained)
+        ctx_wake(c)
         pthread_mutex_unlock(&c.lock)
         while True:
             pthread_mutex_lock(&c.lock)

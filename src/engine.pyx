@@ -127,7 +127,9 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
     if conn.peer_type < 0 or not socket_types_compatible(s.type, conn.peer_type):
         return -1
     pthread_mutex_lock(&c.lock)
-    if s.closing:
+    if s.closing and conn.ep == NULL:
+        # a new peer of a closed socket has nothing to receive; a connect-side
+        # pipe may still hold what LINGER promises to deliver: let it through
         pthread_mutex_unlock(&c.lock)
         return -1
     if conn.ep != NULL:
@@ -584,7 +586,9 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
         sock_signal(s)
     if ep != NULL:
         ep.conn = NULL
-        if reconnect and not s.closing:
+        # a closed socket still lingering with messages for this endpoint keeps
+        # trying: they are delivered once the peer is there, or LINGER ends
+        if reconnect and (not s.closing or (ep.pipe != NULL and ep.pipe.out.head != NULL)):
             ep.retry_at = zl_now_ms() + ep.cur_ivl
             if s.reconnect_ivl_max > ep.cur_ivl:
                 ep.cur_ivl = ep.cur_ivl * 2 if ep.cur_ivl * 2 < s.reconnect_ivl_max else s.reconnect_ivl_max

@@ -146,6 +146,8 @@ cdef int socket_drained(zl_ctx *c, zl_socket *s) noexcept nogil:
         p = s.pipes[i]
         if p.peer != NULL or p.dead:
             continue
+        if p.connect_side and p.ep == NULL and c.terminating:
+            continue    # inproc, never bound: its messages wait for a binder until term()
         if p.out.msgs > 0 or (p.conn != NULL and conn_pending_output(p.conn)):
             return 0
     return 1
@@ -180,12 +182,12 @@ cdef void socket_free(zl_ctx *c, zl_socket *s) noexcept nogil:
             pp[0] = s.next
             break
         pp = &pp[0].next
-    c.nsockets -= 1
-    if c.nsockets == 0:
-        zl_signaler_send(c.term_wfd)
+    if s.holders > 0:
+        s.torn_down = 1         # a thread still blocked on it frees it (sock_unhold)
+        s.lingering = 0
+    else:
+        sock_free_struct(s)
     pthread_mutex_unlock(&c.lock)
-    zl_signaler_close(s.sig_rfd, s.sig_wfd)
-    free(s)
 
 cdef void endpoint_drop(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     """disconnect(): closes the endpoint's connection and drops its pipe."""

@@ -17,6 +17,37 @@ cdef void sock_signal(zl_socket *s) noexcept nogil:
         s.sig_pending = 1
         zl_signaler_send(s.sig_wfd)
 
+cdef void ctx_socket_gone(zl_ctx *c) noexcept nogil:
+    """A socket struct was freed (lock held): the last one lets term() and a
+    stopping I/O thread go on."""
+    c.nsockets -= 1
+    if c.nsockets == 0:
+        zl_signaler_send(c.term_wfd)
+        if c.stop:
+            c.io_sleeping = 1       # make ctx_wake write: the thread may be waiting
+            ctx_wake(c)
+
+cdef void sock_free_struct(zl_socket *s) noexcept nogil:
+    """The last step of a socket's life, lock held: it is off every list."""
+    ctx_socket_gone(<zl_ctx *>s.ctx)
+    zl_signaler_close(s.sig_rfd, s.sig_wfd)
+    free(s)
+
+cdef void sock_hold(zl_socket *s) noexcept nogil:
+    """Keeps s's struct alive while this thread uses it without the GIL
+    (see zl_socket.holders). Lock held."""
+    s.holders += 1
+
+cdef void sock_unhold(zl_socket *s) noexcept nogil:
+    """Ends a sock_hold; frees s if the I/O thread tore it down meanwhile.
+    Takes the lock itself."""
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
+    pthread_mutex_lock(&c.lock)
+    s.holders -= 1
+    if s.holders == 0 and s.torn_down:
+        sock_free_struct(s)
+    pthread_mutex_unlock(&c.lock)
+
 cdef void ctx_wake(zl_ctx *c) noexcept nogil:
     if c.io_sleeping:
         c.io_sleeping = 0

@@ -14,15 +14,31 @@ def zmq_poll(items, timeout=-1):
         timeout = -1
     else:
         deadline = zl_now_ms() + int(timeout)
+    cdef zl_socket **held
+    cdef zl_socket *s
+    cdef zl_ctx *c
     objs = []
     release_borrowed()
     pfds = <pollfd *>calloc(n if n > 0 else 1, sizeof(pollfd))
+    # the sockets polled, held (sock_hold) so that a close() from another
+    # thread while we wait cannot free them or their signal fds under us
+    held = <zl_socket **>calloc(n if n > 0 else 1, sizeof(zl_socket *))
+    if pfds == NULL or held == NULL:
+        free(pfds)
+        free(held)
+        raise MemoryError()
     try:
         for i in range(n):
             obj, events = items[i]
             objs.append((obj, int(events)))
             if isinstance(obj, Socket):
-                pfds[i].fd = (<Socket>obj)._sock().sig_rfd
+                s = (<Socket>obj)._sock()
+                c = <zl_ctx *>s.ctx
+                pthread_mutex_lock(&c.lock)
+                sock_hold(s)
+                pthread_mutex_unlock(&c.lock)
+                held[i] = s
+                pfds[i].fd = s.sig_rfd
                 pfds[i].events = POLLIN
             else:
                 fd = obj if isinstance(obj, int) else obj.fileno()
@@ -70,4 +86,8 @@ def zmq_poll(items, timeout=-1):
             if wait == 0 and deadline >= 0:
                 return []
     finally:
+        for i in range(n):
+            if held[i] != NULL:
+                sock_unhold(held[i])
+        free(held)
         free(pfds)

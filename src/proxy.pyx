@@ -18,7 +18,7 @@ cdef int sock_rearm_events(zl_socket *s, int *events) noexcept nogil:
     s.sig_pending = 0
     zl_signaler_drain(s.sig_rfd)
     events[0] = sock_events(s)
-    rc = ZL_ETERM if c.terminating else 0
+    rc = ZL_ETERM if c.terminating else (ENOTSOCK if s.closing else 0)
     pthread_mutex_unlock(&c.lock)
     return rc
 
@@ -170,10 +170,29 @@ def proxy_steerable(Socket frontend, Socket backend, Socket capture=None, Socket
     cdef zl_socket *ctl = control._sock() if control is not None else NULL
     cdef unsigned long long stats[8]
     cdef int rc, paused = 0
+    cdef zl_socket *used[4]
+    cdef int i
     memset(stats, 0, sizeof(stats))
     while True:
+        # between pumps Python code runs (signal handlers, the control
+        # socket): a socket may have been closed, so look each one up again
+        a = frontend._sock()
+        b = backend._sock()
+        cap = capture._sock() if capture is not None else NULL
+        ctl = control._sock() if control is not None else NULL
+        used[0], used[1], used[2], used[3] = a, b, cap, ctl
+        # held while the pump runs without the GIL: a socket closed by another
+        # thread meanwhile ends it with ENOTSOCK instead of being freed under it
+        for i in range(4):
+            if used[i] != NULL:
+                pthread_mutex_lock(&(<zl_ctx *>used[i].ctx).lock)
+                sock_hold(used[i])
+                pthread_mutex_unlock(&(<zl_ctx *>used[i].ctx).lock)
         with nogil:
             rc = proxy_pump(a, b, cap, ctl, stats, paused)
+            for i in range(4):
+                if used[i] != NULL:
+                    sock_unhold(used[i])
         if rc == EINTR:
             _check_signals()
             continue

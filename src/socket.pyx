@@ -150,14 +150,18 @@ cdef class Socket:
         c.inproc_binds = b
         s.last_endpoint[0] = 0
         strcpy(s.last_endpoint, b"inproc://" + bname)
-        # connect() may have come first: join every pipe waiting for this name
+        # connect() may have come first: join every pipe waiting for this name.
+        # A socket closed since then hands over what it was sent (as libzmq,
+        # whose pending inproc connections outlive the socket) and is done.
         o = c.sockets
         while o != NULL:
-            if not o.closing:
-                for i in range(o.npipes):
-                    if o.pipes[i].connect_side and o.pipes[i].ep == NULL and o.pipes[i].peer == NULL \
-                            and strcmp(o.pipes[i].inproc_name, bname) == 0:
-                        inproc_link(o.pipes[i], s)
+            for i in range(o.npipes):
+                if o.pipes[i].connect_side and o.pipes[i].ep == NULL and o.pipes[i].peer == NULL \
+                        and strcmp(o.pipes[i].inproc_name, bname) == 0:
+                    inproc_link(o.pipes[i], s)
+                    if o.closing:
+                        inproc_unlink(o.pipes[i], 1)
+                        ctx_wake(c)     # the I/O thread frees o once it is drained
             o = o.next
         pthread_mutex_unlock(&c.lock)
 
@@ -329,6 +333,7 @@ cdef class Socket:
             listener_unlink_path(l)
             l = l.next
         ctx_command(c, ZL_CMD_CLOSE, s)
+        sock_signal(s)      # a thread blocked on it wakes up and fails with ENOTSOCK
         pthread_mutex_unlock(&c.lock)
         self._s = NULL
 
@@ -427,6 +432,9 @@ cdef class Socket:
         f = self._recv_frame(s, flags)
         parts = [bytes_from(f)]
         while s.rcvmore:
+            # making bytes can run other Python code (a finalizer could close
+            # this socket): s is only used while the socket is still open
+            s = self._sock()
             pthread_mutex_lock(&c.lock)
             rc = sock_recv_frame(s, &f)
             pthread_mutex_unlock(&c.lock)
@@ -443,51 +451,71 @@ cdef class Socket:
         cdef long long deadline = -2
         if flags & ZL_SNDMORE:
             f.flags = ZL_FLAG_MORE
-        while True:
-            pthread_mutex_lock(&c.lock)
-            rc = sock_send_frame(s, f)
-            pthread_mutex_unlock(&c.lock)
-            if rc == 0:
-                return 0
-            if rc != EAGAIN or (flags & ZL_DONTWAIT):
-                frame_free_gil(f)
-                raise _zmq_error(rc, None)
-            if deadline == -2:
-                deadline = -1 if s.sndtimeo < 0 else zl_now_ms() + s.sndtimeo
-            with nogil:
-                w = sock_wait(c, s, ZL_POLLOUT, deadline)
-            if w == EINTR:
-                try:
+        pthread_mutex_lock(&c.lock)
+        rc = sock_send_frame(s, f)
+        if rc == EAGAIN and not (flags & ZL_DONTWAIT):
+            sock_hold(s)    # about to wait without the GIL: close() may come meanwhile
+        pthread_mutex_unlock(&c.lock)
+        if rc == 0:
+            return 0
+        if rc != EAGAIN or (flags & ZL_DONTWAIT):
+            frame_free_gil(f)
+            raise _zmq_error(rc, None)
+        try:
+            deadline = -1 if s.sndtimeo < 0 else zl_now_ms() + s.sndtimeo
+            while True:
+                with nogil:
+                    w = sock_wait(c, s, ZL_POLLOUT, deadline)
+                if w == EINTR:
                     _check_signals()
-                except BaseException:
-                    frame_free_gil(f)
-                    raise
-            elif w == EAGAIN:
+                elif w == EAGAIN:
+                    raise _zmq_error(EAGAIN, None)
+                pthread_mutex_lock(&c.lock)
+                rc = sock_send_frame(s, f)
+                pthread_mutex_unlock(&c.lock)
+                if rc == 0:
+                    f = NULL
+                    return 0
+                if rc != EAGAIN:
+                    raise _zmq_error(rc, None)
+        finally:
+            if f != NULL:
                 frame_free_gil(f)
-                raise _zmq_error(EAGAIN, None)
+            sock_unhold(s)
 
     cdef zl_frame *_recv_frame(self, zl_socket *s, int flags) except NULL:
         """Receives one frame, waiting (GIL released) up to RCVTIMEO."""
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef zl_frame *f = NULL
         cdef int rc, w
-        cdef long long deadline = -2
-        while True:
-            pthread_mutex_lock(&c.lock)
-            rc = sock_recv_frame(s, &f)
-            pthread_mutex_unlock(&c.lock)
-            if rc == 0:
-                return f
-            if rc != EAGAIN or (flags & ZL_DONTWAIT):
-                raise _zmq_error(rc, None)
-            if deadline == -2:
-                deadline = -1 if s.rcvtimeo < 0 else zl_now_ms() + s.rcvtimeo
-            with nogil:
-                w = sock_wait(c, s, ZL_POLLIN, deadline)
-            if w == EINTR:
-                _check_signals()
-            elif w == EAGAIN:
-                raise _zmq_error(EAGAIN, None)
+        cdef long long deadline
+        pthread_mutex_lock(&c.lock)
+        rc = sock_recv_frame(s, &f)
+        if rc == EAGAIN and not (flags & ZL_DONTWAIT):
+            sock_hold(s)    # about to wait without the GIL: close() may come meanwhile
+        pthread_mutex_unlock(&c.lock)
+        if rc == 0:
+            return f
+        if rc != EAGAIN or (flags & ZL_DONTWAIT):
+            raise _zmq_error(rc, None)
+        try:
+            deadline = -1 if s.rcvtimeo < 0 else zl_now_ms() + s.rcvtimeo
+            while True:
+                with nogil:
+                    w = sock_wait(c, s, ZL_POLLIN, deadline)
+                if w == EINTR:
+                    _check_signals()
+                elif w == EAGAIN:
+                    raise _zmq_error(EAGAIN, None)
+                pthread_mutex_lock(&c.lock)
+                rc = sock_recv_frame(s, &f)
+                pthread_mutex_unlock(&c.lock)
+                if rc == 0:
+                    return f
+                if rc != EAGAIN:
+                    raise _zmq_error(rc, None)
+        finally:
+            sock_unhold(s)
 
     def _events(self):
         """POLLIN/POLLOUT as they stand now; re-arms the FD signal."""
@@ -627,7 +655,7 @@ cdef int sock_wait(zl_ctx *c, zl_socket *s, int events, long long deadline) noex
     pthread_mutex_lock(&c.lock)
     s.sig_pending = 0
     zl_signaler_drain(s.sig_rfd)
-    ready = (sock_events(s) & events) or c.terminating
+    ready = (sock_events(s) & events) or c.terminating or s.closing
     pthread_mutex_unlock(&c.lock)
     if ready:
         return 0

@@ -221,6 +221,8 @@ cdef int sock_send_frame(zl_socket *s, zl_frame *f) noexcept nogil:
     or a positive errno (frame still the caller's)."""
     if (<zl_ctx *>s.ctx).terminating:
         return ZL_ETERM
+    if s.closing:
+        return ENOTSOCK     # closed by another thread while this one waited
     if not type_can_send(s.type):
         return ENOTSUP
     if s.tx.head == NULL:
@@ -333,6 +335,8 @@ cdef int sock_recv_frame(zl_socket *s, zl_frame **out) noexcept nogil:
     if s.rx.head == NULL:
         if (<zl_ctx *>s.ctx).terminating:
             return ZL_ETERM
+        if s.closing:
+            return ENOTSOCK     # closed by another thread while this one waited
         if not type_can_recv(s.type):
             return ENOTSUP
         if s.type == ZL_REQ and not s.req_waiting:

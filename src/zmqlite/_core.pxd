@@ -114,9 +114,18 @@ cdef struct zl_socket:
     zl_listener *listeners
     zl_endpoint *endpoints
     char last_endpoint[300]
-    int closing               # close() called: the I/O thread tears it down after linger
+    int closing               # close() called: the I/O thread tears it down after linger;
+                              # calls still inside it (a blocked recv) fail with ENOTSOCK
     long long linger_deadline # monotonic ms, -1 = wait forever (I/O thread only)
     int lingering             # on the I/O thread's lingering list
+    # Lifetime: close() may come from another thread while one is blocked in
+    # recv/send/poll/proxy on this socket without the GIL. Such a thread holds
+    # the socket (sock_hold) for as long as it may touch it; the I/O thread's
+    # teardown (socket_free) frees the struct only when nobody holds it, else
+    # it leaves that to the last holder (sock_unhold). The context counts the
+    # socket in nsockets until the struct is freed, so term() waits for it.
+    int holders               # threads using the struct without the GIL
+    int torn_down             # socket_free ran; the last holder frees the struct
 
 cdef struct zl_decoder:
     int state                 # ZL_DEC_FLAGS, ZL_DEC_SIZE, ZL_DEC_BODY
