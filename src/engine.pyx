@@ -100,17 +100,23 @@ cdef void conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
     conn.handshake_deadline = zl_now_ms() + conn.sock.handshake_ivl if conn.sock.handshake_ivl > 0 else 0
     conn_set_events(c, conn, ZL_EV_IN | ZL_EV_OUT)
 
-cdef void conn_queue_ready(zl_conn *conn) noexcept nogil:
+cdef int conn_queue_ready(zl_conn *conn) noexcept nogil:
+    """Queues our READY. 0, or -1 when out of memory (the peer is dropped)."""
     cdef zl_socket *s = conn.sock
-    # Socket-Type (at most 6 bytes of value) and Identity (the ROUTING_ID
-    # option, at most 255 bytes: setsockopt refuses more) take at most
-    # 27 + 268 bytes
+    # Socket-Type (a value of at most 6 bytes: 22 bytes in all) and Identity
+    # (the ROUTING_ID option, at most 255 bytes as setsockopt checks: 268 in
+    # all) fit in 290 bytes
     cdef unsigned char props[300]
     cdef const char *name = SOCKET_TYPE_NAMES[s.type]
     cdef size_t n = property_put(props, "Socket-Type", <const unsigned char *>name, strlen(name))
+    cdef zl_frame *ready
     if s.type == ZL_REQ or s.type == ZL_DEALER or s.type == ZL_ROUTER:
         n += property_put(props + n, "Identity", s.routing_id, s.routing_id_len)
-    queue_push(&conn.ctrl, command_new("READY", props, n))
+    ready = command_new("READY", props, n)
+    if ready == NULL:
+        return -1
+    queue_push(&conn.ctrl, ready)
+    return 0
 
 cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
     """The peer's READY: check its socket type, then attach the pipe. 0 or -1."""
@@ -159,7 +165,16 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
     conn.state = ZL_CONN_ACTIVE
     conn.last_recv = zl_now_ms()
     if s.type == ZL_SUB or s.type == ZL_XSUB:
-        sub_send_all(s, &conn.ctrl)     # a new or returning publisher learns them all
+        # a new or returning publisher learns them all (or, out of memory,
+        # the connection is retried rather than left missing some)
+        if sub_send_all(s, &conn.ctrl) < 0:
+            p.conn = NULL
+            p.active = 0
+            conn.pipe = NULL
+            if conn.ep == NULL:
+                pipe_remove(p)
+            pthread_mutex_unlock(&c.lock)
+            return -1
         conn_mark_ready(c, conn)
     if p.out.head != NULL:
         conn_mark_ready(c, conn)     # messages queued while the peer was away
@@ -177,12 +192,36 @@ cdef int conn_on_command(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
         # the peer asks to be dropped when it is silent for TTL deciseconds
         conn.peer_ttl = (<long long>f.data[5] << 8 | f.data[6]) * 100
         pong = command_new("PONG", f.data + 7, f.size - 7 if f.size - 7 <= 16 else 16)
-        queue_push(&conn.ctrl, pong)
+        if pong == NULL:
+            return 0        # out of memory: the peer gets no answer this time
+        ctrl_put_latest(&conn.ctrl, pong, "PONG")
         conn_mark_ready_nolock(c, conn)
         return 0
     if command_is(f, "ERROR"):
         return -1
     return 0
+
+cdef void ctrl_put_latest(zl_queue *ctrl, zl_frame *cmd, const char *name) noexcept nogil:
+    """Queues a PING or PONG command, replacing one of the same name not yet
+    sent. Commands are written only as fast as the peer reads, so a peer
+    that keeps sending PINGs and never reads would otherwise grow our memory
+    by a PONG each (measured: 200 MiB of PINGs -> +757 MiB resident), and
+    one that never reads our heartbeats by a PING per HEARTBEAT_IVL. The
+    latest context is the one worth echoing (RFC 37); a command already
+    being written is no longer in ctrl."""
+    cdef zl_frame **link = &ctrl.head
+    cdef zl_frame *old
+    while link[0] != NULL:
+        if command_is(link[0], name):
+            old = link[0]
+            cmd.next = old.next
+            link[0] = cmd
+            if ctrl.tail == old:
+                ctrl.tail = cmd
+            frame_free(old)
+            return
+        link = &link[0].next
+    queue_push(ctrl, cmd)
 
 cdef void conn_mark_ready_nolock(zl_ctx *c, zl_conn *conn) noexcept nogil:
     pthread_mutex_lock(&c.lock)
@@ -211,7 +250,8 @@ cdef int conn_consume(zl_ctx *c, zl_conn *conn, const unsigned char *data, size_
                 return -1
             conn.peer_minor = conn.greeting[11]
             conn.state = ZL_CONN_HANDSHAKE
-            conn_queue_ready(conn)
+            if conn_queue_ready(conn) < 0:
+                return -1
             conn_mark_ready_nolock(c, conn)
             continue
         rc = decoder_feed(&conn.dec, data + pos, n - pos, &used, &f)
@@ -617,6 +657,7 @@ cdef long long conn_heartbeat(zl_ctx *c, zl_conn *conn, long long now) noexcept 
     cdef long long ivl = s.heartbeat_ivl, timeout, next_at = 0
     cdef unsigned char ttl[2]
     cdef long long ttl_ds
+    cdef zl_frame *ping
     if conn.state != ZL_CONN_ACTIVE or conn.peer_minor < 1:
         return 0
     if conn.peer_ttl > 0:
@@ -638,8 +679,10 @@ cdef long long conn_heartbeat(zl_ctx *c, zl_conn *conn, long long now) noexcept 
             ttl_ds = 0xFFFF
         ttl[0] = <unsigned char>(ttl_ds >> 8)
         ttl[1] = <unsigned char>(ttl_ds & 0xFF)
-        queue_push(&conn.ctrl, command_new("PING", ttl, 2))
-        conn_mark_ready_nolock(c, conn)
+        ping = command_new("PING", ttl, 2)
+        if ping != NULL:        # out of memory: the next interval tries again
+            ctrl_put_latest(&conn.ctrl, ping, "PING")
+            conn_mark_ready_nolock(c, conn)
         if conn.ping_deadline == 0:
             conn.ping_sent = now
             conn.ping_deadline = now + timeout

@@ -54,6 +54,26 @@ cdef pthread_mutex_t released_lock
 cdef zl_frame *released = NULL
 zl_mutex_init(&released_lock)
 
+# fork(): the child has only the forking thread, so a process-wide lock held
+# by another thread at that moment (an I/O thread freeing a frame) would stay
+# locked for ever there: a child making a new Context hung in frame_new. The
+# forking thread takes both locks before fork(), so the lists are whole in
+# the child, and the child starts with fresh locks. Neither lock is ever held
+# while taking the other, so taking both here cannot deadlock.
+cdef void _before_fork() noexcept nogil:
+    pthread_mutex_lock(&frame_cache_lock)
+    pthread_mutex_lock(&released_lock)
+
+cdef void _after_fork_parent() noexcept nogil:
+    pthread_mutex_unlock(&released_lock)
+    pthread_mutex_unlock(&frame_cache_lock)
+
+cdef void _after_fork_child() noexcept nogil:
+    zl_mutex_init(&frame_cache_lock)
+    zl_mutex_init(&released_lock)
+
+pthread_atfork(_before_fork, _after_fork_parent, _after_fork_child)
+
 cdef zl_frame *frame_borrow(object data) except NULL:
     """A frame lending the buffer of `data` (an exact bytes object)."""
     cdef zl_frame *f = <zl_frame *>malloc(sizeof(zl_frame))

@@ -16,6 +16,8 @@ cdef extern from "<pthread.h>" nogil:
     int pthread_mutex_unlock(pthread_mutex_t *m)
     int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*start)(void *) noexcept nogil, void *arg)
     int pthread_join(pthread_t t, void **ret)
+    int pthread_atfork(void (*prepare)() noexcept nogil, void (*parent)() noexcept nogil,
+                       void (*child)() noexcept nogil)
 
 cdef extern from "<sys/uio.h>" nogil:
     struct iovec:

@@ -187,3 +187,87 @@ def test_inherited_poller_is_refused(zl, ctx):
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-v"]))
+
+
+@pytest.mark.timeout(120)
+def test_children_of_a_busy_process_do_not_deadlock(zl, ctx):
+    """fork() while the parent streams 4 KiB messages (its threads and I/O
+    thread take the process-wide frame locks all the time): each child makes
+    a new Context and moves 4 KiB. A lock held by a parent thread at fork
+    time once stayed locked in the child, and 1-5 children in 300-400 hung."""
+    import threading
+
+    push = ctx.socket(zl.PUSH)
+    pull = ctx.socket(zl.PULL)
+    port = pull.bind_to_random_port("tcp://127.0.0.1")
+    push.connect(f"tcp://127.0.0.1:{port}")
+    stop = threading.Event()
+    payload = b"p" * 4096
+
+    push.sndtimeo = pull.rcvtimeo = 100
+    moved = [0]
+
+    def pump_out():
+        while not stop.is_set():
+            try:
+                push.send(payload)
+            except zl.Again:
+                pass
+
+    def pump_in():
+        while not stop.is_set():
+            try:
+                pull.recv()
+                moved[0] += 1
+            except zl.Again:
+                pass
+
+    threads = [threading.Thread(target=f, daemon=True) for f in (pump_out, pump_in)]
+    for t in threads:
+        t.start()
+    pids = []
+    try:
+        for _ in range(300):
+            pid = os.fork()
+            if pid == 0:  # child: a fresh context moving 4 KiB, then exit
+                code = 1
+                try:
+                    c = zl.Context()
+                    a, b = c.socket(zl.PAIR), c.socket(zl.PAIR)
+                    a.bind("inproc://child")
+                    b.connect("inproc://child")
+                    b.send(b"c" * 4096)
+                    code = 0 if a.recv() == b"c" * 4096 else 1
+                    a.close(linger=0)
+                    b.close(linger=0)
+                    c.term()
+                finally:
+                    os._exit(code)
+            pids.append(pid)
+            if len(pids) >= 8:  # a few alive at once, not hundreds
+                _reap(pids.pop(0))
+        while pids:
+            _reap(pids.pop(0))
+        assert moved[0] > 0, "the parent was not streaming while it forked"
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(5)
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _reap(pid, timeout=CHILD_TIMEOUT):
+    """Waits for a child of the busy-parent test; a hung one fails the test."""
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, f"child status {status:#x}"
+            return
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError("a forked child hung (deadlocked on a lock held at fork time?)")
+        time.sleep(0.002)

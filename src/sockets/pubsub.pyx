@@ -45,21 +45,25 @@ cdef int sublist_add(zl_sublist *l, const unsigned char *t, size_t n, int counte
     cdef int found
     cdef int i = sublist_search(l, t, n, &found)
     cdef zl_sub *grown
+    cdef unsigned char *topic = NULL
     if found:
         if counted:
             l.items[i].count += 1
         return 0
+    if n:
+        topic = <unsigned char *>malloc(n)
+        if topic == NULL:
+            return 0        # out of memory: not subscribed
+        memcpy(topic, t, n)
     if l.n == l.cap:
         grown = <zl_sub *>realloc(l.items, (l.cap * 2 + 4) * sizeof(zl_sub))
         if grown == NULL:
+            free(topic)
             return 0
         l.items = grown
         l.cap = l.cap * 2 + 4
     memmove(&l.items[i + 1], &l.items[i], (l.n - i) * sizeof(zl_sub))
-    l.items[i].topic = NULL
-    if n:
-        l.items[i].topic = <unsigned char *>malloc(n)
-        memcpy(l.items[i].topic, t, n)
+    l.items[i].topic = topic
     l.items[i].len = n
     l.items[i].count = 1
     l.n += 1
@@ -128,16 +132,23 @@ cdef zl_frame *subscription_frame(zl_socket *s, int subscribe, const unsigned ch
             memcpy(f.data + 1, t, n)
     return f
 
-cdef void sub_send_all(zl_socket *s, zl_queue *q) noexcept nogil:
-    """Appends a SUBSCRIBE command for each of s's subscriptions to q."""
+cdef int sub_send_all(zl_socket *s, zl_queue *q) noexcept nogil:
+    """Appends a SUBSCRIBE command for each of s's subscriptions to q.
+    0, or -1 when out of memory (q may hold some of them)."""
     cdef int i
+    cdef zl_frame *f
     for i in range(s.subs.n):
-        queue_push(q, subscription_frame(s, 1, s.subs.items[i].topic, s.subs.items[i].len))
+        f = subscription_frame(s, 1, s.subs.items[i].topic, s.subs.items[i].len)
+        if f == NULL:
+            return -1
+        queue_push(q, f)
+    return 0
 
 cdef void sub_subscribe(zl_socket *s, int subscribe, const unsigned char *t, size_t n) noexcept nogil:
     """SUB's SUBSCRIBE/UNSUBSCRIBE option and XSUB's 0x01/0x00 messages."""
     cdef int i, forward
     cdef zl_pipe *p
+    cdef zl_frame *f
     cdef zl_queue q
     if subscribe:
         sublist_add(&s.subs, t, n, 1)
@@ -149,8 +160,11 @@ cdef void sub_subscribe(zl_socket *s, int subscribe, const unsigned char *t, siz
     for i in range(s.npipes):
         p = s.pipes[i]
         if p.active and not p.dead:
+            f = subscription_frame(s, subscribe, t, n)
+            if f == NULL:
+                continue        # out of memory: this publisher misses it
             queue_init(&q)
-            queue_push(&q, subscription_frame(s, subscribe, t, n))
+            queue_push(&q, f)
             pipe_push_msg(p, &q)
 
 cdef int pub_prefix_elsewhere(zl_socket *s, zl_pipe *skip, const unsigned char *t, size_t n) noexcept nogil:
@@ -162,6 +176,8 @@ cdef int pub_prefix_elsewhere(zl_socket *s, zl_pipe *skip, const unsigned char *
 
 cdef void xpub_notify(zl_socket *s, int subscribe, const unsigned char *t, size_t n) noexcept nogil:
     cdef zl_frame *f = frame_new(n + 1)
+    if f == NULL:
+        return      # out of memory: the application misses this notice
     f.data[0] = 1 if subscribe else 0
     if n:
         memcpy(f.data + 1, t, n)

@@ -74,3 +74,46 @@ def test_router_routes_peer_identity_of_any_size(zl, ctx, router, size):
     assert read_frame(raw) == (0, b"back")
     raw.close()
     well_behaved_dealer(zl, ctx, sock, ep)
+
+
+# --- floods -----------------------------------------------------------------
+
+
+def after_flood(router, raw, timeout=60):
+    """A message sent on the flooding connection after the flood reaches the
+    ROUTER: everything before it has been read and dealt with."""
+    raw.settimeout(timeout)
+    raw.sendall(message_frame(b"after the flood"))
+    assert recv_multipart(router, timeout * 1000)[1:] == [b"after the flood"]
+
+
+def flood(raw, unit, total, stall=1.0):
+    """Sends ``unit`` repeated up to ``total`` bytes, stopping early when the
+    peer stops reading for ``stall`` s (as libzmq does with a peer whose
+    replies it cannot write). Returns the bytes sent."""
+    chunk = unit * max(1, (1 << 20) // len(unit))
+    raw.settimeout(stall)
+    sent = 0
+    try:
+        while sent < total:
+            raw.sendall(chunk)
+            sent += len(chunk)
+    except (socket.timeout, TimeoutError):
+        pass
+    return sent
+
+
+@pytest.mark.timeout(120)
+def test_ping_flood_from_a_peer_that_never_reads_keeps_memory_bounded(zl, ctx, router):
+    """A peer sends PINGs and never reads our PONGs: we must not queue a PONG
+    per PING (32 MiB of PINGs once grew resident memory by about 120 MiB)."""
+    sock, ep = router
+    raw = raw_connect(ep, timeout=30)
+    raw_handshake(raw, b"DEALER")
+    before = rss_bytes()
+    ping = command_frame(b"PING", b"\x00\x00" + b"c" * 16)
+    flood(raw, ping, 32 << 20)
+    well_behaved_dealer(zl, ctx, sock, ep)
+    after_flood(sock, raw)
+    assert rss_bytes() - before < 16 << 20
+    raw.close()
