@@ -1,19 +1,35 @@
 # Context: the C state of one zl_ctx and its I/O thread.
 
-cdef zl_ctx *ctx_new() noexcept nogil:
+cdef zl_ctx *ctx_new(int *err) noexcept nogil:
+    """A context with its poller, signalers and I/O thread, or NULL with the
+    errno in *err (EMFILE when descriptors run out, as pyzmq): a context
+    missing any of them would queue messages that never move."""
     cdef zl_ctx *c = <zl_ctx *>calloc(1, sizeof(zl_ctx))
+    cdef int rc
     if c == NULL:
+        err[0] = ENOMEM
         return NULL
-    zl_mutex_init(&c.lock)
+    c.wake_rfd = c.wake_wfd = c.term_rfd = c.term_wfd = -1
+    rc = zl_mutex_init(&c.lock)
+    if rc != 0:
+        free(c)
+        err[0] = rc
+        return NULL
     if zl_poller_init(&c.poller) < 0:
+        err[0] = errno
+        pthread_mutex_destroy(&c.lock)
         free(c)
         return NULL
-    zl_signaler_open(&c.wake_rfd, &c.wake_wfd)
-    zl_signaler_open(&c.term_rfd, &c.term_wfd)
-    zl_poller_add(&c.poller, c.wake_rfd, NULL, ZL_EV_IN)
-    if pthread_create(&c.thread, NULL, io_thread_main, c) != 0:
-        zl_poller_close(&c.poller)
-        free(c)
+    if zl_signaler_open(&c.wake_rfd, &c.wake_wfd) < 0 or \
+            zl_signaler_open(&c.term_rfd, &c.term_wfd) < 0 or \
+            zl_poller_add(&c.poller, c.wake_rfd, NULL, ZL_EV_IN) < 0:
+        err[0] = errno
+        ctx_free(c)
+        return NULL
+    rc = pthread_create(&c.thread, NULL, io_thread_main, c)
+    if rc != 0:
+        err[0] = rc
+        ctx_free(c)
         return NULL
     return c
 
@@ -25,8 +41,10 @@ cdef void ctx_free(zl_ctx *c) noexcept nogil:
         c.inproc_binds = b.next
         free(b)
     zl_poller_close(&c.poller)
-    zl_signaler_close(c.wake_rfd, c.wake_wfd)
-    zl_signaler_close(c.term_rfd, c.term_wfd)
+    if c.wake_rfd >= 0:
+        zl_signaler_close(c.wake_rfd, c.wake_wfd)
+    if c.term_rfd >= 0:
+        zl_signaler_close(c.term_rfd, c.term_wfd)
     pthread_mutex_destroy(&c.lock)
     free(c)
 
@@ -34,10 +52,11 @@ cdef class Context:
     """A zmqlite context: one background I/O thread and the sockets made from it."""
 
     def __cinit__(self, *args, **kwargs):
+        cdef int err = 0
         with nogil:
-            self._ctx = ctx_new()
+            self._ctx = ctx_new(&err)
         if self._ctx == NULL:
-            raise _zmq_error(ENOMEM, None)
+            raise _zmq_error(err, None)
         self._fork_gen = _fork_generation
         self.closed = False
 

@@ -19,6 +19,9 @@ cdef enum:
     ZL_CMD_DISCONNECT = 5
 
 cdef enum:
+    ACCEPT_BACKOFF_MS = 100     # a listener out of descriptors tries again after this
+
+cdef enum:
     ZL_TCP = 1
     ZL_IPC = 2
     ZL_INPROC = 3
@@ -35,11 +38,24 @@ cdef void listener_unlink_path(zl_listener *l) noexcept nogil:
         unlink(l.ipc_path)
         l.ipc_path[0] = 0
 
+cdef void listener_unpause(zl_ctx *c, zl_listener *l) noexcept nogil:
+    """Takes l off the paused list (it may not be on it)."""
+    cdef zl_listener **pp = &c.paused_listeners
+    while pp[0] != NULL:
+        if pp[0] == l:
+            pp[0] = l.paused_next
+            break
+        pp = &pp[0].paused_next
+    l.paused_next = NULL
+    l.accept_retry_at = 0
+
 cdef void listener_close(zl_ctx *c, zl_listener *l, int drop_connections) noexcept nogil:
     """Stops listening. unbind() also drops the connections accepted from
     it; close() leaves them to deliver what is queued during LINGER."""
     cdef zl_conn *conn = c.conns
     cdef zl_conn *nxt
+    if l.accept_retry_at:
+        listener_unpause(c, l)
     if l.fd >= 0:
         zl_poller_del(&c.poller, l.fd)
         close(l.fd)
@@ -59,9 +75,19 @@ cdef void listener_accept(zl_ctx *c, zl_listener *l) noexcept nogil:
     while True:
         fd = accept(l.fd, NULL, NULL)
         if fd < 0:
-            if errno == EINTR:
+            if errno == EINTR or errno == ECONNABORTED:
                 continue
-            return     # EAGAIN, or a transient error such as EMFILE: try on the next event
+            if errno == EMFILE or errno == ENFILE or errno == ENOBUFS or errno == ENOMEM:
+                # Out of descriptors (or memory): the pending connection stays
+                # in the backlog and the level-triggered poller would report it
+                # again at once, spinning this thread at 100% CPU (as libzmq
+                # does). Stop watching the listener for ACCEPT_BACKOFF_MS
+                # instead; the connections we have keep being served.
+                zl_poller_mod(&c.poller, l.fd, listener_tag(l), 0)
+                l.accept_retry_at = zl_now_ms() + ACCEPT_BACKOFF_MS
+                l.paused_next = c.paused_listeners
+                c.paused_listeners = l
+            return     # EAGAIN: nothing more to accept
         zl_set_nonblock(fd)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))  # fails harmlessly on ipc
         if l.sock.closing:
@@ -236,6 +262,18 @@ cdef long long run_timers(zl_ctx *c) noexcept nogil:
     cdef zl_conn *cn
     cdef int done
     cdef long long due
+    cdef zl_listener *l
+    cdef zl_listener *ln
+    # listeners that ran out of descriptors watch for connections again
+    l = c.paused_listeners
+    while l != NULL:
+        ln = l.paused_next
+        if l.accept_retry_at <= now:
+            listener_unpause(c, l)
+            zl_poller_mod(&c.poller, l.fd, listener_tag(l), ZL_EV_IN)
+        elif next_at < 0 or l.accept_retry_at < next_at:
+            next_at = l.accept_retry_at
+        l = ln
     # handshakes that take too long (HANDSHAKE_IVL), heartbeats
     conn = c.conns
     while conn != NULL:

@@ -59,6 +59,8 @@ cdef struct zl_listener:
     int fd
     char endpoint[300]        # the resolved endpoint (LAST_ENDPOINT), e.g. tcp://127.0.0.1:5555
     char ipc_path[108]        # ipc: the file to unlink on unbind/close, else empty
+    long long accept_retry_at # out of descriptors: accepting resumes then (I/O thread only)
+    zl_listener *paused_next  # in ctx.paused_listeners while accept_retry_at is set (I/O thread only)
 
 cdef struct zl_endpoint:
     zl_socket *sock
@@ -203,6 +205,7 @@ cdef struct zl_ctx:
     zl_socket *sockets        # every socket not yet freed (closing ones included)
     int nsockets
     zl_conn *conns            # every connection (I/O thread only)
+    zl_listener *paused_listeners  # listeners backing off from EMFILE (I/O thread only)
     zl_inproc_bind *inproc_binds
     int terminating           # term() called: blocking calls fail with ETERM
     int stop                  # the I/O thread should exit once no socket is left

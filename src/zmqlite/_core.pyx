@@ -9,7 +9,7 @@ from libc.string cimport memcpy, memmove, memset, memcmp, strlen, strcmp, strcpy
 from libc.stdint cimport uint32_t, uint64_t
 from libc.errno cimport (errno, EAGAIN, EINTR, EINVAL, ENOTSOCK,
                          EPROTONOSUPPORT, EADDRINUSE, ENOENT, ENOMEM, ENODEV, ENAMETOOLONG,
-                         EINPROGRESS, EHOSTUNREACH)
+                         EINPROGRESS, EHOSTUNREACH, EMFILE, ENFILE, ENOBUFS, ECONNABORTED)
 from posix.unistd cimport close, unlink
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.buffer cimport (PyObject_GetBuffer, PyBuffer_Release, PyObject_CheckBuffer, PyBUF_SIMPLE,
