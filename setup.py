@@ -4,10 +4,16 @@
 Cython resolves through ``include_path=["src"]``.  C headers live in ``include/``.
 
 Environment:
-    ZMQLITE_DEBUG=1   debug build: defines ZMQLITE_DEBUG, -O0 -g with asserts on, Cython line
-                      tracing (CYTHON_TRACE; nogil code is not traced, so the I/O thread never
-                      takes the GIL); generated C and annotated HTML go under
-                      build/cython-debug/ so release and debug C never mix.
+    ZMQLITE_DEBUG=1   debug build: defines ZMQLITE_DEBUG, -O0 -g with asserts on; generated C
+                      and annotated HTML go under build/cython-debug/ so release and debug C
+                      never mix.
+
+No build has Cython's line tracing (the linetrace directive, CYTHON_TRACE): a traced
+module takes the GIL on the way out of every nogil function on Python < 3.12, whatever
+CYTHON_TRACE_NOGIL says (seen with Cython 3.3.1), so the I/O thread would wait for the
+GIL while it holds the context lock, and a user thread holding the GIL and waiting for
+that lock deadlocks with it (the first tcp PUSH/PULL hung). The I/O thread never takes
+the GIL in any build: tests/test_gil.py checks it.
 """
 
 import glob
@@ -47,14 +53,12 @@ class BuildExt(build_ext):
             "wraparound": False,
             "cdivision": True,
         }
-        if DEBUG:
-            directives["linetrace"] = True
         generated = cythonize(
             self.extensions,
             include_path=["src"],
             compiler_directives=directives,
             annotate=DEBUG,
-            # Debug C (traced) goes to its own tree so switching builds never reuses the other's C.
+            # Debug C goes to its own tree so switching builds never reuses the other's C.
             build_dir="build/cython-debug" if DEBUG else None,
         )
         # Keep the Extension objects finalize_options() prepared; only swap .pyx for .c.
@@ -68,7 +72,7 @@ def _extension():
     define_macros = []
     compile_args = ["-pthread"]
     if DEBUG:
-        define_macros += [("ZMQLITE_DEBUG", "1"), ("CYTHON_TRACE", "1")]
+        define_macros += [("ZMQLITE_DEBUG", "1")]
         compile_args += ["-O0", "-g", "-UNDEBUG"]
     else:
         compile_args += ["-O2"]
