@@ -736,13 +736,70 @@ cdef object _frames():
         _frame_module = m
     return _frame_module
 
+cdef class _FrameBase:
+    """The data of a zmqlite.Frame, exported through the buffer protocol:
+    either a received zl_frame, owned and freed with this object, so that
+    recv(copy=False) copies nothing (a 2 GiB frame once cost two more copies
+    and their page faults, about 10 s, where pyzmq wraps libzmq's buffer), or
+    a bytes object for frames made from Python data. zmqlite.Frame subclasses
+    it (a Python class can export a buffer only from Python 3.12 on)."""
+    cdef zl_frame *_f               # owned received frame, or NULL
+    cdef object _data               # bytes holding the data when _f is NULL
+    cdef const unsigned char *_ptr
+    cdef Py_ssize_t _len
+
+    def __cinit__(self, *args, **kwargs):
+        self._f = NULL
+        self._data = b""
+        self._ptr = <const unsigned char *>PyBytes_AS_STRING(self._data)
+        self._len = 0
+
+    def __dealloc__(self):
+        if self._f != NULL:
+            frame_free_gil(self._f)
+            self._f = NULL
+
+    def _set_data(self, bytes data not None):
+        """Makes this frame hold data (once, before the frame is used)."""
+        if self._f != NULL:
+            raise RuntimeError("frame data is already set")
+        self._data = data
+        self._ptr = <const unsigned char *>PyBytes_AS_STRING(data)
+        self._len = PyBytes_GET_SIZE(data)
+
+    def _bytes(self):
+        """The data as bytes: the object it is held in, when there is one."""
+        if self._f == NULL:
+            return self._data
+        if self._f.owner != NULL and self._f.size == <size_t>PyBytes_GET_SIZE(<object>self._f.owner):
+            return <object>self._f.owner
+        return PyBytes_FromStringAndSize(<char *>self._ptr, self._len)
+
+    def __len__(self):
+        return self._len
+
+    def __getbuffer__(self, Py_buffer *view, int flags):
+        if flags & PyBUF_WRITABLE:
+            raise BufferError("a Frame is read-only")
+        PyBuffer_FillInfo(view, self, <void *>self._ptr, self._len, 1, flags)
+
+    def __releasebuffer__(self, Py_buffer *view):
+        pass
+
+
 cdef object _frame_from(zl_frame *f, int more, track):
-    """A Frame holding a zl_frame's bytes: one copy, straight from C memory."""
+    """A Frame owning a received zl_frame: no copy."""
+    cdef _FrameBase frame
     m = _frames()
     try:
-        frame = bytes.__new__(m.Frame, PyMemoryView_FromMemory(<char *>f.data, f.size, PyBUF_READ))
-    finally:
+        frame = _FrameBase.__new__(m.Frame)
+    except BaseException:
         frame_free_gil(f)
+        raise
+    frame._f = f
+    frame._ptr = f.data
+    frame._len = f.size
+    frame._data = None
     if more:
         frame.more = True
     if track:
@@ -782,6 +839,8 @@ cdef zl_frame *frame_for(object data) except NULL:
         return f
     if isinstance(data, str):
         raise TypeError("unicode not allowed, use send_string")
+    if isinstance(data, _FrameBase) and (<_FrameBase>data)._f == NULL:
+        return frame_for((<_FrameBase>data)._data)    # a large one is lent, not copied
     if hasattr(data, "buffer") and not PyObject_CheckBuffer(data):
         data = data.buffer      # a Frame-like object
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)

@@ -14,11 +14,14 @@ nothing left to switch. These classes keep scripts written for it working:
   returned, the data was copied, or lent from an immutable ``bytes``, so the
   caller's buffer is free to reuse.
 
-A ``Frame`` is a ``bytes`` subclass so it has the buffer protocol on every
-Python version (a Python class can only define ``__buffer__`` from 3.12 on);
-``numpy.frombuffer(frame)`` and ``memoryview(frame)`` work as with pyzmq. Like
-pyzmq's, frames compare and hash by identity, not by content: ``frame == b"x"``
-is False, compare ``frame.bytes`` instead.
+A ``Frame`` from ``recv(copy=False)`` owns the received message buffer itself
+(no copy, as pyzmq's wraps libzmq's); one made from Python data holds it as
+``bytes``. Its base class in ``_core`` exports the data through the buffer
+protocol on every Python version (a Python class can only define
+``__buffer__`` from 3.12 on), so ``numpy.frombuffer(frame)`` and
+``memoryview(frame)`` work as with pyzmq. Like pyzmq's, frames compare and hash
+by identity, not by content: ``frame == b"x"`` is False, compare ``frame.bytes``
+instead.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import threading
 from errno import EINVAL
 from typing import Any
 
+from ._core import _FrameBase
 from .error import NotDone, ZMQError
 
 #: libzmq's zmq_msg_get() options (MessageOption in pyzmq): MORE, SRCFD, SHARED
@@ -83,13 +87,14 @@ class MessageTracker:
 _DONE_TRACKER = MessageTracker()
 
 
-class Frame(bytes):
+class Frame(_FrameBase):
     """One message frame, as ``recv(copy=False)`` returns it and ``send`` accepts.
 
     ``Frame(data=b"", track=False, copy=None, copy_threshold=None)``: ``data`` is
     any object with the buffer protocol (``str`` is refused, as by pyzmq); it is
-    always copied, whatever ``copy`` says. With ``track=True`` the frame carries a
-    ``tracker`` (already done) that ``send`` returns.
+    copied unless it is ``bytes`` (immutable, so shared), whatever ``copy`` says.
+    With ``track=True`` the frame carries a ``tracker`` (already done) that
+    ``send`` returns.
     """
 
     # class-level defaults: instances only get a __dict__ entry when they differ
@@ -108,23 +113,24 @@ class Frame(bytes):
             data = b""
         elif isinstance(data, str):
             raise TypeError("Str objects not allowed. Only: bytes, buffer interfaces.")
-        elif not isinstance(data, bytes):
+        elif type(data) is not bytes:
             # bytes(5) or bytes([1, 2]) would succeed: accept buffers only
-            data = memoryview(data)
-        self = super().__new__(cls, data)
+            data = bytes(memoryview(data))
+        self = super().__new__(cls)
+        self._set_data(data)
         if track:
             self.tracker = _DONE_TRACKER
         return self
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass  # everything happened in __new__ (bytes is immutable)
+        pass  # everything happened in __new__
 
     @property
     def bytes(self) -> bytes:
-        """The frame's data as a plain ``bytes`` object."""
-        data = self.__dict__.get("_bytes")
+        """The frame's data as a plain ``bytes`` object (made once, then kept)."""
+        data = self.__dict__.get("_bytes_cache")
         if data is None:
-            data = self.__dict__["_bytes"] = bytes(memoryview(self))
+            data = self.__dict__["_bytes_cache"] = self._bytes()
         return data
 
     @property
@@ -136,7 +142,6 @@ class Frame(bytes):
         return self.bytes
 
     # pyzmq frames are distinct objects, not values: identity comparison and hash
-    # (returning NotImplemented would let bytes.__eq__ compare the contents)
     def __eq__(self, other: object) -> bool:
         return self is other
 
@@ -173,7 +178,7 @@ class Frame(bytes):
             raise _draft_only("RADIO-DISH")
         raise ZMQError(EINVAL)
 
-    def __getitem__(self, key: int | str) -> int | str:  # type: ignore[override]
+    def __getitem__(self, key: int | str) -> int | str:
         # frame["User-Id"] is frame.get("User-Id"), as pyzmq (not indexing into the data)
         if isinstance(key, slice):
             raise TypeError(f"expected str, got: {key!r}")

@@ -352,7 +352,7 @@ class Socket(_core.Socket):
         ):
             return self._send_parts(msg_parts, flags)   # checks every part first
         for i, part in enumerate(msg_parts):
-            if isinstance(part, (bytes, memoryview)):  # Frame is a bytes subclass
+            if isinstance(part, (bytes, memoryview, Frame)):
                 continue
             try:
                 memoryview(part)
