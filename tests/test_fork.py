@@ -271,3 +271,17 @@ def _reap(pid, timeout=CHILD_TIMEOUT):
             os.waitpid(pid, 0)
             raise AssertionError("a forked child hung (deadlocked on a lock held at fork time?)")
         time.sleep(0.002)
+
+
+@pytest.mark.zmqlite_only(reason="pins zmqlite's Context._instance_lock")
+def test_instance_works_in_a_child_forked_while_another_thread_made_it(zl):
+    """A thread inside Context.instance() at fork() time held its lock; the
+    child (which has no such thread) must still get its own instance."""
+    lock = zl.Context._instance_lock
+    with lock:  # as another thread inside instance() would hold it
+
+        def child():
+            _exchange_over_tcp(zl, zl.Context.instance())
+            zl.Context.instance().destroy(linger=0)
+
+        run_in_child(child)

@@ -292,3 +292,12 @@ class Context(_core.Context):
 SyncContext = Context
 
 __all__ = ["Context", "SyncContext"]
+
+
+def _fresh_instance_lock_in_child() -> None:
+    # another thread may have been inside Context.instance() at fork(): its lock
+    # would stay held for ever in the child, which has none of the parent's threads
+    Context._instance_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_instance_lock_in_child)
