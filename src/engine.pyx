@@ -350,13 +350,13 @@ cdef int conn_in(zl_ctx *c, zl_conn *conn) noexcept nogil:
             if n > 0:
                 if decoder_direct_done(&conn.dec, n, &f) == ZL_DEC_FRAME:
                     if conn_on_frame(c, conn, f, &batch) < 0:
-                        queue_clear(&batch)
+                        conn_deliver(c, conn, &batch)   # whole messages before the fault count
                         return -1
         else:
             n = recv(conn.fd, conn.rbuf, RBUF_SIZE, 0)
             if n > 0:
                 if conn_consume(c, conn, conn.rbuf, n, &batch) < 0:
-                    queue_clear(&batch)
+                    conn_deliver(c, conn, &batch)   # whole messages before the fault count
                     return -1
         if n > 0:
             conn.last_recv = zl_now_ms()     # any traffic counts as liveness (RFC 37)
