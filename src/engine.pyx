@@ -58,16 +58,25 @@ cdef void conn_set_buffer(int fd, int which, int size, int is_unix) noexcept nog
         setsockopt(fd, SOL_SOCKET, which, &size, sizeof(size))
 
 cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_listener *lst) noexcept nogil:
+    """A connection on fd, registered with the poller; NULL when out of
+    memory (the caller closes fd)."""
     cdef zl_conn *conn = <zl_conn *>calloc(1, sizeof(zl_conn))
     cdef sockaddr_storage local
     cdef socklen_t local_len = sizeof(local)
+    if conn == NULL:
+        return NULL
+    conn.rbuf = <unsigned char *>malloc(RBUF_SIZE)
+    conn.wbuf = <unsigned char *>malloc(WBUF_SIZE)
+    if conn.rbuf == NULL or conn.wbuf == NULL:
+        free(conn.rbuf)
+        free(conn.wbuf)
+        free(conn)
+        return NULL
     conn.sock = s
     conn.fd = fd
     conn.ep = ep
     conn.lst = lst
     conn.peer_type = -1
-    conn.rbuf = <unsigned char *>malloc(RBUF_SIZE)
-    conn.wbuf = <unsigned char *>malloc(WBUF_SIZE)
     local.ss_family = AF_UNSPEC
     getsockname(fd, <sockaddr *>&local, &local_len)
     conn.is_tcp = local.ss_family != AF_UNIX
@@ -152,6 +161,9 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
                     pthread_mutex_unlock(&c.lock)
                     return -1
         p = pipe_new(s, 0)
+        if p == NULL:       # out of memory: this peer is refused
+            pthread_mutex_unlock(&c.lock)
+            return -1
     if property_find(f.data + 6, f.size - 6, "Identity", &value, &vlen) != 1:
         vlen = 0
     if router_assign_rid(s, p, value, vlen) < 0:

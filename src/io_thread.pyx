@@ -94,6 +94,9 @@ cdef void listener_accept(zl_ctx *c, zl_listener *l) noexcept nogil:
             close(fd)
             continue
         conn = conn_new(c, l.sock, fd, NULL, l)
+        if conn == NULL:
+            close(fd)       # out of memory: this peer is refused, it may retry
+            continue
         conn_start(c, conn)
 
 cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
@@ -108,11 +111,11 @@ cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     if ep.transport == ZL_TCP:
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))
     rc = connect(fd, <sockaddr *>&ep.addr, ep.addrlen)
-    if rc < 0 and errno != EINPROGRESS and errno != EAGAIN:
+    if (rc < 0 and errno != EINPROGRESS and errno != EAGAIN) or \
+            conn_new(c, ep.sock, fd, ep, NULL) == NULL:
         close(fd)
         ep.retry_at = zl_now_ms() + ep.cur_ivl
         return
-    conn_new(c, ep.sock, fd, ep, NULL)
 
 cdef void conn_connected(zl_ctx *c, zl_conn *conn) noexcept nogil:
     cdef int err = 0
@@ -336,8 +339,7 @@ cdef void *io_thread_main(void *arg) noexcept nogil:
             pthread_mutex_unlock(&c.lock)
             if cmd == NULL:
                 break
-            run_command(c, cmd)
-            free(cmd)
+            run_command(c, cmd)     # may free the object cmd lives in
         # connections with output queued by user threads
         while True:
             pthread_mutex_lock(&c.lock)

@@ -53,8 +53,9 @@ cdef void ctx_wake(zl_ctx *c) noexcept nogil:
         c.io_sleeping = 0
         zl_signaler_send(c.wake_wfd)
 
-cdef void ctx_command(zl_ctx *c, int kind, void *ptr) noexcept nogil:
-    cdef zl_cmd *cmd = <zl_cmd *>calloc(1, sizeof(zl_cmd))
+cdef void ctx_command(zl_ctx *c, zl_cmd *cmd, int kind, void *ptr) noexcept nogil:
+    """Queues cmd (a field of the object it is about) for the I/O thread."""
+    cmd.next = NULL
     cmd.kind = kind
     cmd.ptr = ptr
     if c.cmds_tail == NULL:

@@ -32,6 +32,35 @@ cdef dict _STORED_INT_OPTIONS = {
     80: 0,       # TCP_MAXRT
 }
 
+cdef zl_socket *sock_new(zl_ctx *c, int t) noexcept nogil:
+    """A socket of type t with libzmq's default options, not yet on c's list;
+    NULL with errno set when out of memory or descriptors."""
+    cdef zl_socket *s = <zl_socket *>calloc(1, sizeof(zl_socket))
+    cdef unsigned long long seed
+    if s == NULL:
+        errno = ENOMEM
+        return NULL
+    if zl_signaler_open(&s.sig_rfd, &s.sig_wfd) < 0:
+        free(s)
+        return NULL
+    s.ctx = c
+    s.type = t
+    s.sndhwm = s.rcvhwm = ZL_DEFAULT_HWM
+    s.linger = -1
+    s.rcvtimeo = s.sndtimeo = -1
+    s.sndbuf = s.rcvbuf = -1
+    s.reconnect_ivl = ZL_DEFAULT_RECONNECT_IVL
+    s.backlog = ZL_DEFAULT_BACKLOG
+    s.handshake_ivl = ZL_DEFAULT_HANDSHAKE_IVL
+    s.maxmsgsize = -1
+    s.heartbeat_timeout = -1
+    seed = <unsigned long long>zl_now_ms() * 2654435761ULL
+    s.next_rid = <unsigned int>(seed & 0xffffffffULL)   # as libzmq, ids start at a random point
+    queue_init(&s.tx)
+    queue_init(&s.rx)
+    queue_init(&s.envelope)
+    return s
+
 cdef class Socket:
     """A zmqlite socket (see zmqlite.Socket for the pyzmq-style helpers)."""
 
@@ -40,7 +69,6 @@ cdef class Socket:
         cdef zl_socket *s
         cdef zl_ctx *c
         cdef int t
-        cdef unsigned long long seed
         if not isinstance(context, Context):
             raise TypeError("a zmqlite Context is required, got %r" % (context,))
         ctx = context
@@ -52,28 +80,9 @@ cdef class Socket:
         if t not in _SUPPORTED_TYPES:
             raise _zmq_error(EINVAL, "socket type %d is not supported by zmqlite yet" % t)
         c = ctx._ctx
-        s = <zl_socket *>calloc(1, sizeof(zl_socket))
+        s = sock_new(c, t)
         if s == NULL:
-            raise MemoryError()
-        if zl_signaler_open(&s.sig_rfd, &s.sig_wfd) < 0:
-            free(s)
             raise _zmq_error(errno, None)
-        s.ctx = c
-        s.type = t
-        s.sndhwm = s.rcvhwm = ZL_DEFAULT_HWM
-        s.linger = -1
-        s.rcvtimeo = s.sndtimeo = -1
-        s.sndbuf = s.rcvbuf = -1
-        s.reconnect_ivl = ZL_DEFAULT_RECONNECT_IVL
-        s.backlog = ZL_DEFAULT_BACKLOG
-        s.handshake_ivl = ZL_DEFAULT_HANDSHAKE_IVL
-        s.maxmsgsize = -1
-        s.heartbeat_timeout = -1
-        seed = <unsigned long long>zl_now_ms() * 2654435761ULL
-        s.next_rid = <unsigned int>(seed & 0xffffffffULL)   # as libzmq, ids start at a random point
-        queue_init(&s.tx)
-        queue_init(&s.rx)
-        queue_init(&s.envelope)
         pthread_mutex_lock(&c.lock)
         s.next = c.sockets
         c.sockets = s
@@ -114,17 +123,21 @@ cdef class Socket:
             self._bind_inproc(rest)
             return
         l = <zl_listener *>calloc(1, sizeof(zl_listener))
+        if l == NULL:
+            raise MemoryError()
         l.fd = -1
         try:
             open_listener(s, scheme, rest, l)
         except BaseException:
+            if l.fd >= 0:
+                close(l.fd)
             free(l)
             raise
         pthread_mutex_lock(&c.lock)
         l.next = s.listeners
         s.listeners = l
         strcpy(s.last_endpoint, l.endpoint)
-        ctx_command(c, ZL_CMD_LISTEN, l)
+        ctx_command(c, &l.listen_cmd, ZL_CMD_LISTEN, l)
         pthread_mutex_unlock(&c.lock)
 
     cdef _bind_inproc(self, str name):
@@ -144,6 +157,9 @@ cdef class Socket:
                 raise _zmq_error(EADDRINUSE, None)
             b = b.next
         b = <zl_inproc_bind *>calloc(1, sizeof(zl_inproc_bind))
+        if b == NULL:
+            pthread_mutex_unlock(&c.lock)
+            raise MemoryError()
         b.sock = s
         strcpy(b.name, bname)
         b.next = c.inproc_binds
@@ -179,6 +195,8 @@ cdef class Socket:
             self._connect_inproc(rest)
             return
         ep = <zl_endpoint *>calloc(1, sizeof(zl_endpoint))
+        if ep == NULL:
+            raise MemoryError()
         try:
             if scheme == "tcp":
                 host, port = split_host_port(rest, False)
@@ -195,13 +213,17 @@ cdef class Socket:
         ep.cur_ivl = s.reconnect_ivl if s.reconnect_ivl > 0 else ZL_DEFAULT_RECONNECT_IVL
         pthread_mutex_lock(&c.lock)
         p = pipe_new(s, 1)
+        if p == NULL:
+            pthread_mutex_unlock(&c.lock)
+            free(ep)
+            raise MemoryError()
         p.ep = ep
         ep.pipe = p
         ep.next = s.endpoints
         s.endpoints = ep
         strcpy(s.last_endpoint, baddr)
         sock_signal(s)     # a connect-side pipe can take messages now: POLLOUT
-        ctx_command(c, ZL_CMD_CONNECT, ep)
+        ctx_command(c, &ep.connect_cmd, ZL_CMD_CONNECT, ep)
         pthread_mutex_unlock(&c.lock)
 
     cdef _connect_inproc(self, str name):
@@ -214,6 +236,9 @@ cdef class Socket:
             raise _zmq_error(ENAMETOOLONG, None)
         pthread_mutex_lock(&c.lock)
         p = pipe_new(s, 1)
+        if p == NULL:
+            pthread_mutex_unlock(&c.lock)
+            raise MemoryError()
         strcpy(p.inproc_name, bname)
         strcpy(s.last_endpoint, b"inproc://" + bname)
         b = c.inproc_binds
@@ -252,7 +277,7 @@ cdef class Socket:
                 if strcmp(l.endpoint, key) == 0:
                     pl[0] = l.next
                     listener_unlink_path(l)
-                    ctx_command(c, ZL_CMD_UNBIND, l)
+                    ctx_command(c, &l.unbind_cmd, ZL_CMD_UNBIND, l)
                     pthread_mutex_unlock(&c.lock)
                     return
                 pl = &l.next
@@ -287,7 +312,7 @@ cdef class Socket:
                     if ep.pipe != NULL:
                         pipe_remove(ep.pipe)
                     sock_signal(s)
-                    ctx_command(c, ZL_CMD_DISCONNECT, ep)
+                    ctx_command(c, &ep.disconnect_cmd, ZL_CMD_DISCONNECT, ep)
                     pthread_mutex_unlock(&c.lock)
                     return
                 pe = &ep.next
@@ -332,7 +357,7 @@ cdef class Socket:
         while l != NULL:
             listener_unlink_path(l)
             l = l.next
-        ctx_command(c, ZL_CMD_CLOSE, s)
+        ctx_command(c, &s.close_cmd, ZL_CMD_CLOSE, s)
         sock_signal(s)      # a thread blocked on it wakes up and fails with ENOTSOCK
         pthread_mutex_unlock(&c.lock)
         self._s = NULL
@@ -403,6 +428,8 @@ cdef class Socket:
         if n == 0:
             return None
         cdef zl_frame **fs = <zl_frame **>calloc(n, sizeof(zl_frame *))
+        if fs == NULL:
+            raise MemoryError()
         try:
             for i in range(n):
                 try:

@@ -164,7 +164,6 @@ cdef int sock_xsend(zl_socket *s) noexcept nogil:
     """Routes the whole message in s.tx to a pipe (or drops it, where the
     pattern says so). Returns 0; s.tx is empty afterwards."""
     cdef zl_pipe *p
-    cdef zl_frame *delim
     cdef zl_queue msg
     queue_init(&msg)
     if s.type == ZL_PUB or s.type == ZL_XPUB:
@@ -207,9 +206,7 @@ cdef int sock_xsend(zl_socket *s) noexcept nogil:
         queue_clear(&s.tx)
         return 0
     if s.type == ZL_REQ:
-        delim = frame_new(0)
-        delim.flags = ZL_FLAG_MORE
-        queue_push(&msg, delim)
+        # s.tx starts with the empty delimiter (sock_send_frame put it there)
         s.req_waiting = 1
         s.reply_pipe = p
     queue_splice(&msg, &s.tx)
@@ -219,6 +216,7 @@ cdef int sock_xsend(zl_socket *s) noexcept nogil:
 cdef int sock_send_frame(zl_socket *s, zl_frame *f) noexcept nogil:
     """Accepts one frame from send(). Returns 0 (frame owned by the socket),
     or a positive errno (frame still the caller's)."""
+    cdef zl_frame *delim
     if (<zl_ctx *>s.ctx).terminating:
         return ZL_ETERM
     if s.closing:
@@ -240,6 +238,15 @@ cdef int sock_send_frame(zl_socket *s, zl_frame *f) noexcept nogil:
                 s.router_out = NULL      # a peer at its HWM loses the message
         elif not sock_can_send(s):
             return EAGAIN
+        if s.type == ZL_REQ:
+            # REQ's envelope, RFC 28: an empty delimiter frame before the
+            # request, made now so that running out of memory is an error
+            # while the frame is still the caller's
+            delim = frame_new(0)
+            if delim == NULL:
+                return ENOMEM
+            delim.flags = ZL_FLAG_MORE
+            queue_push(&s.tx, delim)
     queue_push(&s.tx, f)
     if not (f.flags & ZL_FLAG_MORE):
         sock_xsend(s)

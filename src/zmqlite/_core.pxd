@@ -53,12 +53,21 @@ cdef struct zl_pipe:
     size_t rid_len            # 0 until the peer is known
     zl_sublist subs           # PUB/XPUB: the prefixes this subscriber asked for
 
+# A command to the I/O thread. Each lives inside the object it is about (one
+# per kind: a listener can be waiting to LISTEN and to UNBIND at once), so
+# posting one never allocates and close()/unbind() cannot fail for memory.
+cdef struct zl_cmd:
+    zl_cmd *next
+    int kind                  # ZL_CMD_*
+    void *ptr
+
 cdef struct zl_listener:
     zl_socket *sock
     zl_listener *next
     int fd
     char endpoint[300]        # the resolved endpoint (LAST_ENDPOINT), e.g. tcp://127.0.0.1:5555
     char ipc_path[108]        # ipc: the file to unlink on unbind/close, else empty
+    zl_cmd listen_cmd, unbind_cmd
     long long accept_retry_at # out of descriptors: accepting resumes then (I/O thread only)
     zl_listener *paused_next  # in ctx.paused_listeners while accept_retry_at is set (I/O thread only)
 
@@ -74,6 +83,7 @@ cdef struct zl_endpoint:
     long long retry_at        # monotonic ms of the next connect attempt, 0 = none (I/O thread only)
     int cur_ivl               # current reconnect interval in ms (backoff)
     int started               # the I/O thread has seen it
+    zl_cmd connect_cmd, disconnect_cmd
 
 cdef struct zl_socket:
     void *ctx                 # zl_ctx *
@@ -126,6 +136,7 @@ cdef struct zl_socket:
     # teardown (socket_free) frees the struct only when nobody holds it, else
     # it leaves that to the last holder (sock_unhold). The context counts the
     # socket in nsockets until the struct is freed, so term() waits for it.
+    zl_cmd close_cmd
     int holders               # threads using the struct without the GIL
     int torn_down             # socket_free ran; the last holder frees the struct
 
@@ -181,11 +192,6 @@ cdef struct zl_conn:
     long long ping_sent       # when the last unanswered PING went out
     long long ping_deadline   # drop the peer if silent until then (0: none)
     long long peer_ttl        # the peer's TTL from its PING, in ms (0: none)
-
-cdef struct zl_cmd:
-    zl_cmd *next
-    int kind                  # ZL_CMD_*
-    void *ptr
 
 cdef struct zl_inproc_bind:
     zl_inproc_bind *next
