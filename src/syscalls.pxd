@@ -45,6 +45,7 @@ cdef extern from "<sys/socket.h>" nogil:
     int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
     ssize_t send(int fd, const void *buf, size_t len, int flags)
     ssize_t recv(int fd, void *buf, size_t len, int flags)
+    int socketpair(int domain, int type, int protocol, int *sv)
     int shutdown(int fd, int how)
 
 cdef extern from "<netinet/in.h>" nogil:

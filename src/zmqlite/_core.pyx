@@ -34,6 +34,7 @@ include "context.pyx"
 include "socket.pyx"
 include "poll.pyx"
 include "proxy.pyx"
+include "fuzz.pyx"
 
 CONSTANTS = {
     "PAIR": ZL_PAIR, "PUB": ZL_PUB, "SUB": ZL_SUB, "REQ": ZL_REQ, "REP": ZL_REP,
