@@ -116,10 +116,10 @@ cdef int conn_queue_ready(zl_conn *conn) noexcept nogil:
     # (the ROUTING_ID option, at most 255 bytes as setsockopt checks: 268 in
     # all) fit in 290 bytes
     cdef unsigned char props[300]
-    cdef const char *name = SOCKET_TYPE_NAMES[s.type]
+    cdef const char *name = SOCKET_TYPES[s.type].name
     cdef size_t n = property_put(props, "Socket-Type", <const unsigned char *>name, strlen(name))
     cdef zl_frame *ready
-    if s.type == ZL_REQ or s.type == ZL_DEALER or s.type == ZL_ROUTER:
+    if SOCKET_TYPES[s.type].flags & T_IDENTITY:
         n += property_put(props + n, "Identity", s.routing_id, s.routing_id_len)
     ready = command_new("READY", props, n)
     if ready == NULL:
@@ -139,7 +139,7 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
     if property_find(f.data + 6, f.size - 6, "Socket-Type", &value, &vlen) != 1:
         return -1
     conn.peer_type = socket_type_from_name(value, vlen)
-    if conn.peer_type < 0 or not socket_types_compatible(s.type, conn.peer_type):
+    if conn.peer_type < 0 or not types_compatible(s.type, conn.peer_type):
         return -1
     pthread_mutex_lock(&c.lock)
     if s.closing and conn.ep == NULL:
@@ -154,7 +154,7 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
             return -1
         conn.ep.cur_ivl = s.reconnect_ivl      # a good connection resets the backoff
     else:
-        if s.type == ZL_PAIR:
+        if SOCKET_TYPES[s.type].flags & T_ONE_PEER:
             # PAIR talks to one peer only (RFC 31): refuse a second one
             for i in range(s.npipes):
                 if not s.pipes[i].dead:
@@ -173,10 +173,11 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
         return -1
     p.conn = conn
     p.active = 1
+    pipe_update(p)
     conn.pipe = p
     conn.state = ZL_CONN_ACTIVE
     conn.last_recv = zl_now_ms()
-    if s.type == ZL_SUB or s.type == ZL_XSUB:
+    if SOCKET_TYPES[s.type].flags & T_SUBSCRIBER:
         # a new or returning publisher learns them all (or, out of memory,
         # the connection is retried rather than left missing some)
         if sub_send_all(s, &conn.ctrl) < 0:
@@ -185,6 +186,8 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
             conn.pipe = NULL
             if conn.ep == NULL:
                 pipe_remove(p)
+            else:
+                pipe_update(p)
             pthread_mutex_unlock(&c.lock)
             return -1
         conn_mark_ready(c, conn)
@@ -281,7 +284,7 @@ cdef int conn_on_frame(zl_ctx *c, zl_conn *conn, zl_frame *f, zl_queue *batch) n
     if f.flags & ZL_FLAG_COMMAND:
         if conn.state == ZL_CONN_HANDSHAKE:
             rc = conn_on_ready(c, conn, f)
-        elif (conn.sock.type == ZL_PUB or conn.sock.type == ZL_XPUB) and \
+        elif (SOCKET_TYPES[conn.sock.type].flags & T_PUBLISHER) and \
                 (command_is(f, "SUBSCRIBE") or command_is(f, "CANCEL")):
             queue_push(batch, f)     # applied by the socket, in order with 3.0-style ones
             return 0
@@ -313,6 +316,7 @@ cdef int conn_deliver(zl_ctx *c, zl_conn *conn, zl_queue *batch) noexcept nogil:
     if p.inq.msgs == 0:
         sock_signal(p.sock)
     queue_splice(&p.inq, batch)
+    pipe_update(p)
     if p.inq.msgs >= p.sock.rcvhwm:
         p.in_paused = 1
         paused = 1
@@ -523,6 +527,7 @@ cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
         if p.out.head == NULL:
             p.out.tail = NULL
         last.next = NULL
+        pipe_update(p)
         if was_high and p.out.msgs < low_water(p.sock.sndhwm):
             sock_signal(p.sock)     # a sender blocked at SNDHWM resumes (see low_water)
     pthread_mutex_unlock(&c.lock)
@@ -630,11 +635,14 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
         p.in_paused = 0
         if p.connect_side:
             conn_requeue(conn, p)
+            pipe_update(p)
         else:
             p.dead = 1
             queue_clear(&p.out)
             if p.inq.msgs == 0:
                 pipe_remove(p)
+            else:
+                pipe_update(p)
         sock_signal(s)
     if ep != NULL:
         ep.conn = NULL

@@ -37,7 +37,7 @@ cdef int _fuzz_user_turn(zl_ctx *c, zl_socket *s) noexcept nogil:
                 else:
                     frame_free(g)
         frame_free(f)
-    if type_can_send(s.type) and s.tx.head == NULL and (s.type != ZL_REQ or not s.req_waiting) \
+    if (SOCKET_TYPES[s.type].flags & T_SEND) and s.tx.head == NULL and (s.type != ZL_REQ or not s.req_waiting) \
             and (s.type != ZL_REP or s.req_waiting) and s.type != ZL_ROUTER:
         f = frame_new(5)
         if f != NULL:

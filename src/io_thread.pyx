@@ -196,6 +196,9 @@ cdef void socket_free(zl_ctx *c, zl_socket *s) noexcept nogil:
     while s.npipes > 0:
         pipe_remove(s.pipes[s.npipes - 1])
     free(s.pipes)
+    pipeset_clear(&s.fq)
+    pipeset_clear(&s.lb)
+    free(s.rids)
     while s.endpoints != NULL:
         ep = s.endpoints
         s.endpoints = ep.next

@@ -89,22 +89,30 @@ cdef zl_pipe *pipe_new(zl_socket *s, int connect_side) noexcept nogil:
         s.cap = s.cap * 2 + 4
     p.sock = s
     p.connect_side = connect_side
+    p.fq_at = p.lb_at = -1
     queue_init(&p.out)
     queue_init(&p.inq)
+    if pipeset_add(&s.fq, p, PIPESET_FQ) < 0:
+        free(p)
+        return NULL
+    if (SOCKET_TYPES[s.type].flags & T_LB) and pipeset_add(&s.lb, p, PIPESET_LB) < 0:
+        pipeset_remove(&s.fq, p, PIPESET_FQ)
+        free(p)
+        return NULL
     s.pipes[s.npipes] = p
     s.npipes += 1
+    pipe_update(p)
     return p
 
 cdef void pipe_remove(zl_pipe *p) noexcept nogil:
     """Detaches p from its socket and frees it with whatever it still holds."""
     cdef zl_socket *s = p.sock
     cdef int i, j = -1
-    if s.type == ZL_XPUB and not s.closing:
-        # a departed subscriber's topics that nobody else wants are cancelled
-        for i in range(p.subs.n):
-            if not pub_prefix_elsewhere(s, p, p.subs.items[i].topic, p.subs.items[i].len):
-                xpub_notify(s, 0, p.subs.items[i].topic, p.subs.items[i].len)
-        sock_signal(s)
+    if SOCKET_TYPES[s.type].pipe_gone != NULL:
+        SOCKET_TYPES[s.type].pipe_gone(s, p)
+    pipeset_remove(&s.fq, p, PIPESET_FQ)
+    pipeset_remove(&s.lb, p, PIPESET_LB)
+    rids_remove(s, p)
     for i in range(s.npipes):
         if s.pipes[i] == p:
             j = i
@@ -112,10 +120,6 @@ cdef void pipe_remove(zl_pipe *p) noexcept nogil:
     if j >= 0:
         memmove(&s.pipes[j], &s.pipes[j + 1], (s.npipes - j - 1) * sizeof(zl_pipe *))
         s.npipes -= 1
-        if s.lb_next > j:
-            s.lb_next -= 1
-        if s.fq_next > j:
-            s.fq_next -= 1
     if s.reply_pipe == p:
         s.reply_pipe = NULL
     if s.router_out == p:
@@ -152,6 +156,8 @@ cdef void inproc_transfer(zl_pipe *p) noexcept nogil:
     was_empty = q.inq.msgs == 0
     while p.out.msgs > 0 and q.inq.msgs < q.sock.rcvhwm:
         queue_move_msg(&q.inq, &p.out)
+    pipe_update(p)
+    pipe_update(q)
     if was_empty and q.inq.msgs > 0:
         sock_signal(q.sock)
     if was_full and p.out.msgs < p.sock.sndhwm:
@@ -166,6 +172,7 @@ cdef void pipe_kick(zl_pipe *p) noexcept nogil:
 
 cdef void pipe_after_read(zl_pipe *p) noexcept nogil:
     """After a message was taken from p.inq: refill or resume the sender."""
+    pipe_update(p)
     if p.peer != NULL:
         inproc_transfer(p.peer)
     elif p.in_paused and p.conn != NULL and p.inq.msgs < low_water(p.sock.rcvhwm):
@@ -174,16 +181,14 @@ cdef void pipe_after_read(zl_pipe *p) noexcept nogil:
     if p.dead and p.inq.msgs == 0:
         pipe_remove(p)
 
-cdef inline int type_writes_inline(int t) noexcept nogil:
-    """Conversational types gain from a user thread writing an idle
-    connection itself; one-way streams (PUSH, and PUB's fan-out to many
-    peers) go faster batched by the I/O thread (measured: 4 subscribers got
-    half the messages with PUB writing inline)."""
-    return t == ZL_REQ or t == ZL_REP or t == ZL_DEALER or t == ZL_ROUTER or t == ZL_PAIR
-
 cdef void pipe_push_msg(zl_pipe *p, zl_queue *msg) noexcept nogil:
-    if p.out.head == NULL and p.conn != NULL and type_writes_inline(p.sock.type) \
+    """Queues a whole message on p. Conversational types (T_INLINE) write it
+    to an idle connection from the user's thread; one-way streams (PUSH, and
+    PUB's fan-out to many peers) go faster batched by the I/O thread
+    (measured: 4 subscribers got half the messages with PUB writing inline)."""
+    if p.out.head == NULL and p.conn != NULL and (SOCKET_TYPES[p.sock.type].flags & T_INLINE) \
             and conn_write_inline(<zl_ctx *>p.sock.ctx, p.conn, msg):
         return
     queue_splice(&p.out, msg)
     pipe_kick(p)
+    pipe_update(p)

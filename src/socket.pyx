@@ -565,6 +565,7 @@ cdef class Socket:
         cdef zl_socket *s = self._sock()
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef bytes b
+        cdef int i
         if option == ZL_OPT_SUBSCRIBE or option == ZL_OPT_UNSUBSCRIBE:
             if s.type != ZL_SUB:
                 raise _zmq_error(EINVAL, None)
@@ -627,6 +628,9 @@ cdef class Socket:
         elif option == ZL_OPT_HEARTBEAT_TIMEOUT: s.heartbeat_timeout = value
         if option == ZL_OPT_HEARTBEAT_IVL or option == ZL_OPT_HEARTBEAT_TTL:
             ctx_wake(c)     # the I/O thread may be sleeping without a timer
+        if option == ZL_OPT_SNDHWM or option == ZL_OPT_IMMEDIATE:
+            for i in range(s.npipes):
+                pipe_update(s.pipes[i])     # which pipes have room may have changed
         # a raised HWM may unblock a sender or a paused connection
         sock_signal(s)
         pthread_mutex_unlock(&c.lock)
@@ -704,9 +708,9 @@ cdef void inproc_link(zl_pipe *p, zl_socket *binder) noexcept nogil:
     """Joins connect-side inproc pipe p to a new pipe of the binding socket."""
     cdef zl_pipe *q
     cdef int i
-    if not socket_types_compatible(p.sock.type, binder.type):
+    if not types_compatible(p.sock.type, binder.type):
         return
-    if binder.type == ZL_PAIR:
+    if SOCKET_TYPES[binder.type].flags & T_ONE_PEER:
         # PAIR talks to one peer only (RFC 31): a second one stays unconnected
         for i in range(binder.npipes):
             if not binder.pipes[i].dead:
@@ -723,9 +727,9 @@ cdef void inproc_link(zl_pipe *p, zl_socket *binder) noexcept nogil:
     p.peer = q
     q.peer = p
     p.active = q.active = 1
-    if p.sock.type == ZL_SUB or p.sock.type == ZL_XSUB:
+    if SOCKET_TYPES[p.sock.type].flags & T_SUBSCRIBER:
         sub_send_all(p.sock, &p.out)
-    if binder.type == ZL_SUB or binder.type == ZL_XSUB:
+    if SOCKET_TYPES[binder.type].flags & T_SUBSCRIBER:
         sub_send_all(binder, &q.out)
         inproc_transfer(q)
     inproc_transfer(p)
@@ -745,11 +749,14 @@ cdef void inproc_unlink(zl_pipe *p, int flush) noexcept nogil:
     q.peer = NULL
     p.active = 0
     q.active = 0
+    pipe_update(p)
     sock_signal(q.sock)
     if not q.connect_side:
         q.dead = 1
         if q.inq.msgs == 0:
             pipe_remove(q)
+            return
+    pipe_update(q)
 
 
 # Frames for copy=False (zmqlite.frame, imported on first use: the plain

@@ -201,10 +201,10 @@ cdef void pub_process_input(zl_socket *s) noexcept nogil:
     cdef zl_pipe *p
     cdef zl_frame *f
     cdef zl_queue msg
-    for i in range(s.npipes - 1, -1, -1):
-        p = s.pipes[i]
-        if p.inq.msgs == 0:
-            continue
+    # the pipes with input are the fair queue's active ones; downwards, as
+    # an emptied pipe is swapped behind them
+    for i in range(s.fq.active - 1, -1, -1):
+        p = s.fq.items[i]
         while p.inq.msgs > 0:
             queue_init(&msg)
             queue_move_msg(&msg, &p.inq)
@@ -224,7 +224,7 @@ cdef void pub_process_input(zl_socket *s) noexcept nogil:
                 queue_clear(&msg)
         pipe_after_read(p)
 
-cdef void pub_distribute(zl_socket *s) noexcept nogil:
+cdef int pub_send(zl_socket *s) noexcept nogil:
     """Sends the message in s.tx to every subscriber whose prefixes match its
     first frame and that has room; the last one gets the original frames."""
     cdef int i, last = -1
@@ -242,8 +242,9 @@ cdef void pub_distribute(zl_socket *s) noexcept nogil:
         pipe_push_msg(s.pipes[last], &s.tx)
     else:
         queue_clear(&s.tx)
+    return 0
 
-cdef void xsub_send(zl_socket *s) noexcept nogil:
+cdef int xsub_send(zl_socket *s) noexcept nogil:
     """XSUB: 0x01/0x00 messages are subscriptions, anything else goes to
     every publisher."""
     cdef zl_frame *f = s.tx.head
@@ -252,8 +253,51 @@ cdef void xsub_send(zl_socket *s) noexcept nogil:
     if f.next == NULL and f.size >= 1 and f.data[0] <= 1:
         sub_subscribe(s, f.data[0], f.data + 1, f.size - 1)
         queue_clear(&s.tx)
-        return
+        return 0
     for i in range(s.npipes):
         if s.pipes[i].active and not s.pipes[i].dead and queue_copy(&copy, &s.tx) == 0:
             pipe_push_msg(s.pipes[i], &copy)
     queue_clear(&s.tx)
+    return 0
+
+cdef int sub_filter_inq(zl_socket *s) noexcept nogil:
+    """SUB: drops queued messages that match no subscription (the publisher
+    filters too, but a 3.0 peer or a just-cancelled topic may still send),
+    and tells whether a matching one is waiting."""
+    cdef int i
+    cdef zl_pipe *p
+    for i in range(s.fq.active - 1, -1, -1):     # downwards: an emptied pipe goes behind
+        p = s.fq.items[i]
+        while p.inq.msgs > 0 and not sublist_match(&s.subs, p.inq.head.data, p.inq.head.size):
+            queue_drop_msg(&p.inq)
+        if p.inq.msgs == 0:
+            pipe_after_read(p)
+    return s.fq.active > 0
+
+cdef int sub_recv(zl_socket *s) noexcept nogil:
+    if not sub_filter_inq(s):
+        return EAGAIN
+    return fq_recv(s)
+
+cdef int xpub_has_in(zl_socket *s) noexcept nogil:
+    pub_process_input(s)
+    return s.xpub_rx.head != NULL
+
+cdef int xpub_recv(zl_socket *s) noexcept nogil:
+    """Subscription messages (and others its peers sent) for the application."""
+    pub_process_input(s)
+    if s.xpub_rx.head == NULL:
+        return EAGAIN
+    queue_move_msg(&s.rx, &s.xpub_rx)
+    return 0
+
+cdef void xpub_pipe_gone(zl_socket *s, zl_pipe *p) noexcept nogil:
+    """A departed subscriber's topics that nobody else wants are cancelled
+    (the application sees 0x00 + topic, as from libzmq)."""
+    cdef int i
+    if s.closing:
+        return
+    for i in range(p.subs.n):
+        if not pub_prefix_elsewhere(s, p, p.subs.items[i].topic, p.subs.items[i].len):
+            xpub_notify(s, 0, p.subs.items[i].topic, p.subs.items[i].len)
+    sock_signal(s)

@@ -34,6 +34,18 @@ cdef struct zl_sublist:
 
 cdef struct zl_socket
 cdef struct zl_conn
+cdef struct zl_pipe
+
+# A set of pipes with the active ones first (libzmq's lb_t/fq_t): items[0:active]
+# are active (fq: a message is waiting; lb: there is room to send), so picking
+# one, activating and deactivating cost the same with 1 peer or 10,000. Each
+# pipe knows its index (zl_pipe.fq_at / lb_at). See src/sockets/routing.pyx.
+cdef struct zl_pipeset:
+    zl_pipe **items
+    int n                     # pipes in the set
+    int active                # items[0:active] are active
+    int current               # round-robin position among the active ones
+    int cap
 cdef struct zl_endpoint
 
 cdef struct zl_pipe:
@@ -51,6 +63,10 @@ cdef struct zl_pipe:
     unsigned char *rid        # ROUTER: the peer's routing id (announced or generated), malloc'ed:
                               # a peer's Identity may be any length its READY can carry
     size_t rid_len            # 0 until the peer is known
+    unsigned long long rid_hash   # ROUTER: hash of rid, its bucket in sock.rids
+    zl_pipe *rid_next         # ROUTER: next pipe in the same bucket of sock.rids
+    int fq_at                 # index in sock.fq (every pipe is there)
+    int lb_at                 # index in sock.lb, -1 when the type does not load-balance
     zl_sublist subs           # PUB/XPUB: the prefixes this subscriber asked for
 
 # A command to the I/O thread. Each lives inside the object it is about (one
@@ -92,11 +108,14 @@ cdef struct zl_socket:
     int sig_rfd               # becomes readable when POLLIN/POLLOUT may have changed (FD option)
     int sig_wfd
     int sig_pending           # sig_wfd was written and not drained since: no second write
-    zl_pipe **pipes           # attached pipes in attach order
+    zl_pipe **pipes           # every pipe, in attach order
     int npipes
     int cap
-    int lb_next               # round-robin cursor for sending
-    int fq_next               # fair-queue cursor for receiving
+    zl_pipeset fq             # every pipe; active: inq holds a message
+    zl_pipeset lb             # PUSH/REQ/DEALER's pipes; active: room to send (pipe_can_send)
+    zl_pipe **rids            # ROUTER: hash buckets of pipes by routing id (chained by rid_next)
+    int nrids                 # buckets (a power of two, or 0)
+    int rid_count             # pipes in the table
     zl_queue tx               # frames of the message being composed with SNDMORE
     zl_queue rx               # frames of the message being delivered to recv()
     int rcvmore               # last frame recv() returned had MORE

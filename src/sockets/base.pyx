@@ -1,0 +1,149 @@
+# The socket core: send()/recv()/events of any socket type, through its entry
+# in SOCKET_TYPES (sockets/table.pyx). Every function runs with the context
+# lock held.
+#
+# A type is static facts (flags, compatible peers, wire name) and hooks:
+#   first_send  may a message starting with this frame be sent now? (EAGAIN,
+#               EFSM...; the frame is still the caller's when it says no;
+#               NULL: always)
+#   xsend       route the whole message in s.tx; s.tx is empty afterwards
+#   first_recv  may a message be received now? (NULL: yes)
+#   xrecv       move the next whole message into s.rx, or EAGAIN
+#   has_in      the POLLIN condition (a message recv() would return)
+#   has_out     the POLLOUT condition (a message send() would accept)
+#   pipe_gone   p is about to be freed (NULL: nothing to do)
+# Families live in sockets/pair.pyx, pipeline.pyx, reqrep.pyx, pubsub.pyx.
+
+cdef enum:
+    T_SEND = 1 << 0           # send() is allowed
+    T_RECV = 1 << 1           # recv() is allowed
+    T_IDENTITY = 1 << 2       # our READY carries Identity (the ROUTING_ID option)
+    T_ONE_PEER = 1 << 3       # a second peer is refused (PAIR, RFC 31)
+    T_INLINE = 1 << 4         # conversational: a user thread writes an idle connection itself
+    T_SUBSCRIBER = 1 << 5     # sends its subscriptions upstream, all again to each new peer
+    T_PUBLISHER = 1 << 6      # SUBSCRIBE/CANCEL commands from peers are its input
+    T_ROUTER = 1 << 7         # gives each peer a routing id and routes by it
+    T_LB = 1 << 8             # sends round-robin over its pipes with room (zl_socket.lb)
+
+ctypedef int (*first_send_fn)(zl_socket *s, zl_frame *f) noexcept nogil
+ctypedef int (*sock_fn)(zl_socket *s) noexcept nogil
+ctypedef void (*pipe_fn)(zl_socket *s, zl_pipe *p) noexcept nogil
+
+cdef struct zl_socket_type:
+    const char *name          # as in READY's Socket-Type
+    unsigned peers            # bit (1 << type) for each type it may talk to
+    unsigned flags            # T_*
+    first_send_fn first_send
+    sock_fn xsend
+    sock_fn first_recv
+    sock_fn xrecv
+    sock_fn has_in
+    sock_fn has_out
+    pipe_fn pipe_gone
+
+cdef zl_socket_type SOCKET_TYPES[11]
+
+cdef inline int types_compatible(int ours, int theirs) noexcept nogil:
+    return (SOCKET_TYPES[ours].peers >> theirs) & 1
+
+cdef int socket_type_from_name(const unsigned char *name, size_t n) noexcept nogil:
+    cdef int t
+    for t in range(ZL_NSOCKET_TYPES):
+        if strlen(SOCKET_TYPES[t].name) == n and memcmp(SOCKET_TYPES[t].name, name, n) == 0:
+            return t
+    return -1
+
+cdef int sock_events(zl_socket *s) noexcept nogil:
+    cdef zl_socket_type *t = &SOCKET_TYPES[s.type]
+    cdef int ev = 0
+    if (t.flags & T_RECV) and (s.rx.head != NULL or t.has_in(s)):
+        ev |= ZL_POLLIN
+    if (t.flags & T_SEND) and (s.tx.head != NULL or t.has_out(s)):
+        ev |= ZL_POLLOUT
+    return ev
+
+cdef int sock_send_frame(zl_socket *s, zl_frame *f) noexcept nogil:
+    """Accepts one frame from send(). Returns 0 (frame owned by the socket),
+    or a positive errno (frame still the caller's)."""
+    cdef zl_socket_type *t = &SOCKET_TYPES[s.type]
+    cdef int rc
+    if (<zl_ctx *>s.ctx).terminating:
+        return ZL_ETERM
+    if s.closing:
+        return ENOTSOCK     # closed by another thread while this one waited
+    if not (t.flags & T_SEND):
+        return ENOTSUP
+    if s.tx.head == NULL and t.first_send != NULL:
+        rc = t.first_send(s, f)
+        if rc:
+            return rc
+    queue_push(&s.tx, f)
+    if not (f.flags & ZL_FLAG_MORE):
+        t.xsend(s)
+    return 0
+
+cdef int sock_recv_frame(zl_socket *s, zl_frame **out) noexcept nogil:
+    """Gives the next frame for recv() in *out. Returns 0 or a positive errno."""
+    cdef zl_socket_type *t = &SOCKET_TYPES[s.type]
+    cdef int rc
+    if s.rx.head == NULL:
+        if (<zl_ctx *>s.ctx).terminating:
+            return ZL_ETERM
+        if s.closing:
+            return ENOTSOCK     # closed by another thread while this one waited
+        if not (t.flags & T_RECV):
+            return ENOTSUP
+        if t.first_recv != NULL:
+            rc = t.first_recv(s)
+            if rc:
+                return rc
+        rc = t.xrecv(s)
+        if rc:
+            return rc
+    out[0] = queue_pop(&s.rx)
+    s.rcvmore = 1 if (out[0].flags & ZL_FLAG_MORE) else 0
+    return 0
+
+# ------------------------------------------- helpers the families share
+
+cdef int first_send_when_room(zl_socket *s, zl_frame *f) noexcept nogil:
+    return 0 if SOCKET_TYPES[s.type].has_out(s) else EAGAIN
+
+cdef int always(zl_socket *s) noexcept nogil:
+    return 1
+
+cdef int lb_has_room(zl_socket *s) noexcept nogil:
+    return s.lb.active > 0
+
+cdef int fq_has_message(zl_socket *s) noexcept nogil:
+    return s.fq.active > 0
+
+cdef void fq_took(zl_socket *s, zl_pipe *p) noexcept nogil:
+    """After a whole message was taken from p, the fair queue's current pipe:
+    the next pipe's turn. An emptied p leaves the active ones and the last
+    active pipe takes its place, and its turn (as libzmq's fq)."""
+    if p.inq.msgs > 0:
+        pipeset_advance(&s.fq)
+    pipe_after_read(p)
+
+cdef int fq_recv(zl_socket *s) noexcept nogil:
+    """Fair-queued receive of the next whole message into s.rx."""
+    cdef zl_pipe *p = pipeset_current(&s.fq)
+    if p == NULL:
+        return EAGAIN
+    queue_move_msg(&s.rx, &p.inq)
+    fq_took(s, p)
+    return 0
+
+cdef int lb_send(zl_socket *s) noexcept nogil:
+    """Round-robin send of the whole message in s.tx to a pipe with room."""
+    cdef zl_pipe *p = pipeset_current(&s.lb)
+    cdef zl_queue msg
+    if p == NULL:
+        queue_clear(&s.tx)      # the room seen at the first frame has gone since
+        return 0
+    pipeset_advance(&s.lb)
+    queue_init(&msg)
+    queue_splice(&msg, &s.tx)
+    pipe_push_msg(p, &msg)
+    return 0
