@@ -133,7 +133,6 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
     cdef size_t vlen
     cdef zl_socket *s = conn.sock
     cdef zl_pipe *p
-    cdef int i
     if not command_is(f, "READY"):
         return -1
     if property_find(f.data + 6, f.size - 6, "Socket-Type", &value, &vlen) != 1:
@@ -154,12 +153,9 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
             return -1
         conn.ep.cur_ivl = s.reconnect_ivl      # a good connection resets the backoff
     else:
-        if SOCKET_TYPES[s.type].flags & T_ONE_PEER:
-            # PAIR talks to one peer only (RFC 31): refuse a second one
-            for i in range(s.npipes):
-                if not s.pipes[i].dead:
-                    pthread_mutex_unlock(&c.lock)
-                    return -1
+        if not sock_takes_another_peer(s):
+            pthread_mutex_unlock(&c.lock)
+            return -1
         p = pipe_new(s, 0)
         if p == NULL:       # out of memory: this peer is refused
             pthread_mutex_unlock(&c.lock)
@@ -177,19 +173,19 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
     conn.pipe = p
     conn.state = ZL_CONN_ACTIVE
     conn.last_recv = zl_now_ms()
-    if SOCKET_TYPES[s.type].flags & T_SUBSCRIBER:
-        # a new or returning publisher learns them all (or, out of memory,
-        # the connection is retried rather than left missing some)
-        if sub_send_all(s, &conn.ctrl) < 0:
-            p.conn = NULL
-            p.active = 0
-            conn.pipe = NULL
-            if conn.ep == NULL:
-                pipe_remove(p)
-            else:
-                pipe_update(p)
-            pthread_mutex_unlock(&c.lock)
-            return -1
+    # e.g. a new or returning publisher learns every subscription (or, out of
+    # memory, the connection is retried rather than left missing some)
+    if sock_greet_peer(s, &conn.ctrl) < 0:
+        p.conn = NULL
+        p.active = 0
+        conn.pipe = NULL
+        if conn.ep == NULL:
+            pipe_remove(p)
+        else:
+            pipe_update(p)
+        pthread_mutex_unlock(&c.lock)
+        return -1
+    if conn.ctrl.head != NULL:
         conn_mark_ready(c, conn)
     if p.out.head != NULL:
         conn_mark_ready(c, conn)     # messages queued while the peer was away

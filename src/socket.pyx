@@ -2,8 +2,6 @@
 # copy into or out of C memory plus a few pointer moves under the context
 # lock; waiting happens with the GIL released.
 
-cdef set _SUPPORTED_TYPES = {ZL_PAIR, ZL_PUSH, ZL_PULL, ZL_REQ, ZL_REP, ZL_DEALER, ZL_ROUTER,
-                             ZL_PUB, ZL_SUB, ZL_XPUB, ZL_XSUB}
 
 # options with an int value held in the zl_socket
 cdef dict _INT_OPTIONS = {
@@ -77,7 +75,7 @@ cdef class Socket:
         if ctx.closed or ctx._ctx == NULL or ctx._ctx.terminating:
             raise _zmq_error(ZL_ETERM, None)
         t = int(socket_type)
-        if t not in _SUPPORTED_TYPES:
+        if not (0 <= t < ZL_NSOCKET_TYPES):
             raise _zmq_error(EINVAL, "socket type %d is not supported by zmqlite yet" % t)
         c = ctx._ctx
         s = sock_new(c, t)
@@ -567,7 +565,7 @@ cdef class Socket:
         cdef bytes b
         cdef int i
         if option == ZL_OPT_SUBSCRIBE or option == ZL_OPT_UNSUBSCRIBE:
-            if s.type != ZL_SUB:
+            if not (SOCKET_TYPES[s.type].flags & T_SUBSCRIBE_OPTION):
                 raise _zmq_error(EINVAL, None)
             if isinstance(value, str):
                 raise TypeError("unicode not allowed, use setsockopt_string")
@@ -707,14 +705,8 @@ cdef int sock_wait(zl_ctx *c, zl_socket *s, int events, long long deadline) noex
 cdef void inproc_link(zl_pipe *p, zl_socket *binder) noexcept nogil:
     """Joins connect-side inproc pipe p to a new pipe of the binding socket."""
     cdef zl_pipe *q
-    cdef int i
-    if not types_compatible(p.sock.type, binder.type):
-        return
-    if SOCKET_TYPES[binder.type].flags & T_ONE_PEER:
-        # PAIR talks to one peer only (RFC 31): a second one stays unconnected
-        for i in range(binder.npipes):
-            if not binder.pipes[i].dead:
-                return
+    if not types_compatible(p.sock.type, binder.type) or not sock_takes_another_peer(binder):
+        return      # stays unconnected, waiting for another binder
     q = pipe_new(binder, 0)
     if q == NULL:
         return
@@ -727,11 +719,10 @@ cdef void inproc_link(zl_pipe *p, zl_socket *binder) noexcept nogil:
     p.peer = q
     q.peer = p
     p.active = q.active = 1
-    if SOCKET_TYPES[p.sock.type].flags & T_SUBSCRIBER:
-        sub_send_all(p.sock, &p.out)
-    if SOCKET_TYPES[binder.type].flags & T_SUBSCRIBER:
-        sub_send_all(binder, &q.out)
-        inproc_transfer(q)
+    # out of memory, a subscriber's subscriptions may miss this peer
+    sock_greet_peer(p.sock, &p.out)
+    sock_greet_peer(binder, &q.out)
+    inproc_transfer(q)
     inproc_transfer(p)
     sock_signal(p.sock)
     sock_signal(binder)

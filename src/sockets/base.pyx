@@ -24,6 +24,7 @@ cdef enum:
     T_PUBLISHER = 1 << 6      # SUBSCRIBE/CANCEL commands from peers are its input
     T_ROUTER = 1 << 7         # gives each peer a routing id and routes by it
     T_LB = 1 << 8             # sends round-robin over its pipes with room (zl_socket.lb)
+    T_SUBSCRIBE_OPTION = 1 << 9   # takes the SUBSCRIBE/UNSUBSCRIBE options (SUB)
 
 ctypedef int (*first_send_fn)(zl_socket *s, zl_frame *f) noexcept nogil
 ctypedef int (*sock_fn)(zl_socket *s) noexcept nogil
@@ -102,6 +103,25 @@ cdef int sock_recv_frame(zl_socket *s, zl_frame **out) noexcept nogil:
             return rc
     out[0] = queue_pop(&s.rx)
     s.rcvmore = 1 if (out[0].flags & ZL_FLAG_MORE) else 0
+    return 0
+
+# ------------------------------------------------- peers coming and going
+
+cdef int sock_takes_another_peer(zl_socket *s) noexcept nogil:
+    """Whether s accepts one more peer on its bind side (tcp, ipc or inproc):
+    PAIR talks to one peer only (RFC 31), a second one is refused."""
+    cdef int i
+    if SOCKET_TYPES[s.type].flags & T_ONE_PEER:
+        for i in range(s.npipes):
+            if not s.pipes[i].dead:
+                return 0
+    return 1
+
+cdef int sock_greet_peer(zl_socket *s, zl_queue *out) noexcept nogil:
+    """What s says first to a new (or returning) peer, appended to out: a
+    subscriber's subscriptions. 0, or -1 when out of memory."""
+    if SOCKET_TYPES[s.type].flags & T_SUBSCRIBER:
+        return sub_send_all(s, out)
     return 0
 
 # ------------------------------------------- helpers the families share

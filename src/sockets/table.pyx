@@ -29,7 +29,7 @@ socket_type_set(ZL_PAIR, "PAIR", _types(ZL_PAIR), T_SEND | T_RECV | T_ONE_PEER |
                 first_send_when_room, pair_send, NULL, fq_recv, fq_has_message, pair_has_out, NULL)
 socket_type_set(ZL_PUB, "PUB", _types(ZL_SUB, ZL_XSUB), T_SEND | T_PUBLISHER,
                 NULL, pub_send, NULL, NULL, NULL, always, NULL)
-socket_type_set(ZL_SUB, "SUB", _types(ZL_PUB, ZL_XPUB), T_RECV | T_SUBSCRIBER,
+socket_type_set(ZL_SUB, "SUB", _types(ZL_PUB, ZL_XPUB), T_RECV | T_SUBSCRIBER | T_SUBSCRIBE_OPTION,
                 NULL, NULL, NULL, sub_recv, sub_filter_inq, NULL, NULL)
 socket_type_set(ZL_REQ, "REQ", _types(ZL_REP, ZL_ROUTER), T_SEND | T_RECV | T_IDENTITY | T_INLINE | T_LB,
                 req_first_send, req_send, req_first_recv, req_recv, req_has_in, req_has_out, NULL)
