@@ -25,6 +25,7 @@ import json
 import os
 import socket as _socket
 import sys
+import tempfile
 import threading
 import time
 
@@ -182,6 +183,157 @@ def inproc_thr(zmq, size, frames, seconds, report):
         push.close()
         pull.close()
         ctx.term()
+
+
+# ---- cost per message against the number of peers (scale-* points) --------------------------
+
+
+def _scale_context(zmq, peers):
+    ctx = zmq.Context()
+    ctx.set(zmq.MAX_SOCKETS, peers + 16)  # libzmq's default is 1023
+    return ctx
+
+
+def _scale_bind(sock, transport, name):
+    if transport == "inproc":
+        sock.bind(f"inproc://{name}")
+        return f"inproc://{name}"
+    if transport == "ipc":
+        path = os.path.join(tempfile.gettempdir(), f"zl-scale-{os.getpid()}-{name}")
+        sock.bind(f"ipc://{path}")
+        return f"ipc://{path}"
+    port = sock.bind_to_random_port("tcp://127.0.0.1")
+    return f"tcp://127.0.0.1:{port}"
+
+
+def scale(zmq, pattern, transport, peers, seconds, report):
+    """One busy peer among ``peers`` (the others idle), in one process: the
+    busy end and the socket under test are two threads.
+
+    router: a DEALER sends requests (100 in flight) that a ROUTER answers
+    pull:   a PUSH sends to a PULL that fair-queues over every PUSH
+    pub:    a PUB sends to ``peers`` SUBs; messages delivered per second
+    """
+    ctx = _scale_context(zmq, peers)
+    try:
+        if pattern == "router":
+            n, elapsed = _scale_router(zmq, ctx, transport, peers, seconds)
+        elif pattern == "pull":
+            n, elapsed = _scale_pull(zmq, ctx, transport, peers, seconds)
+        else:
+            n, elapsed = _scale_pub(zmq, ctx, transport, peers, seconds)
+        report("result", messages=n, seconds=elapsed)
+    finally:
+        ctx.destroy(linger=0)
+
+
+def _scale_router(zmq, ctx, transport, peers, seconds):
+    router = ctx.socket(zmq.ROUTER)
+    router.setsockopt(zmq.SNDHWM, 0)
+    router.setsockopt(zmq.RCVHWM, 0)
+    ep = _scale_bind(router, transport, "router")
+    dealers = []
+    for i in range(peers):
+        d = ctx.socket(zmq.DEALER)
+        d.setsockopt(zmq.ROUTING_ID, b"peer-%d" % i)
+        d.connect(ep)
+        dealers.append(d)
+    # every connection is up once every peer's hello arrived
+    for d in dealers:
+        d.send(b"hello")
+    _setup_recv(router, zmq)
+    for _ in dealers:
+        router.recv_multipart()
+    busy = dealers[0]
+    _setup_recv(busy, zmq)
+    stop = threading.Event()
+
+    def server():
+        recv, send = router.recv_multipart, router.send_multipart
+        while not stop.is_set():
+            if router.poll(100):
+                send(recv())
+
+    thread = threading.Thread(target=server, daemon=True)
+    thread.start()
+    n = 0
+    start = time.perf_counter()
+    deadline = start + seconds
+    try:
+        while time.perf_counter() < deadline:
+            for _ in range(100):
+                busy.send(b"request")
+            for _ in range(100):
+                busy.recv()
+            n += 100
+        return n, time.perf_counter() - start
+    finally:
+        stop.set()
+        thread.join(RECV_TIMEOUT_MS / 1000)
+
+
+def _scale_pull(zmq, ctx, transport, peers, seconds):
+    pull = ctx.socket(zmq.PULL)
+    ep = _scale_bind(pull, transport, "pull")
+    pushes = []
+    for _ in range(peers):
+        p = ctx.socket(zmq.PUSH)
+        p.connect(ep)
+        pushes.append(p)
+    for p in pushes:
+        p.send(b"hello")
+    _setup_recv(pull, zmq)
+    for _ in pushes:
+        pull.recv()
+    busy = pushes[0]
+    thread = threading.Thread(target=_send_for, args=(busy, 16, 1, seconds), daemon=True)
+    thread.start()
+    try:
+        return _recv_until_end(pull, 1)
+    finally:
+        thread.join(RECV_TIMEOUT_MS / 1000)
+
+
+def _scale_pub(zmq, ctx, transport, peers, seconds):
+    pub = ctx.socket(zmq.PUB)
+    pub.setsockopt(zmq.SNDHWM, 0)
+    ep = _scale_bind(pub, transport, "pub")
+    subs = []
+    for _ in range(peers):
+        s = ctx.socket(zmq.SUB)
+        s.setsockopt(zmq.RCVHWM, 0)
+        s.setsockopt(zmq.SUBSCRIBE, b"")
+        s.connect(ep)
+        subs.append(s)
+    waiting = set(range(peers))  # every subscription is live once each got a message
+    deadline = time.monotonic() + RECV_TIMEOUT_MS / 1000
+    while waiting:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{len(waiting)} subscribers never received anything")
+        pub.send(b"sync")
+        time.sleep(0.01)
+        for i in list(waiting):
+            if subs[i].poll(0):
+                waiting.discard(i)
+    for s in subs:
+        while s.poll(0):
+            s.recv()
+        _setup_recv(s, zmq)
+    # in rounds of about 10,000 deliveries: publish, then every subscriber
+    # reads what it got, so queues stay small whatever the number of peers
+    batch = max(1, 10000 // peers)
+    msg = payload(16)
+    n = 0
+    start = time.perf_counter()
+    deadline = start + seconds
+    while time.perf_counter() < deadline:
+        for _ in range(batch):
+            pub.send(msg)
+        for s in subs:
+            for _ in range(batch):
+                s.recv()
+        n += batch * peers
+    return n, time.perf_counter() - start
 
 
 # ---- REQ/REP latency ------------------------------------------------------------------------
@@ -438,6 +590,8 @@ def child_main(spec_json):
             local_pub(zmq, ep, size, secs, go, report, hold)
         elif role == "remote_sub":
             remote_sub(zmq, ep, report)
+        elif role == "scale":
+            scale(zmq, spec["pattern"], spec["transport"], spec["peers"], secs, report)
         else:
             raise ValueError(f"unknown role {role!r}")
     except BaseException as exc:

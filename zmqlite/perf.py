@@ -51,23 +51,35 @@ _POINT_RE = re.compile(
 )
 
 
+_SCALE_RE = re.compile(r"^scale-(?P<pattern>router|pull|pub)-(?P<transport>tcp|ipc|inproc)"
+                       r"-(?P<peers>\d+)$")
+
+
 @dataclass(frozen=True)
 class Point:
     name: str
-    kind: str  # "thr" (PUSH->PULL), "lat" (REQ/REP), "pubsub", "raw" (plain sockets)
+    kind: str  # "thr" (PUSH->PULL), "lat" (REQ/REP), "pubsub", "raw" (plain sockets), "scale"
     transport: str
     size: int  # bytes per frame (raw: bytes per sendall)
     frames: int = 1
     subscribers: int = 0
+    pattern: str = ""  # scale: router, pull or pub
+    peers: int = 0  # scale: connected peers, one of them busy
 
     @property
     def metric(self):
         """The number a point is judged by (median of runs), and its direction."""
         return {"thr": "msgs_per_s", "lat": "median_us", "pubsub": "total_msgs_per_s",
-                "raw": "mb_per_s"}[self.kind]
+                "raw": "mb_per_s", "scale": "msgs_per_s"}[self.kind]
 
     @property
     def describe(self):
+        if self.kind == "scale":
+            return {
+                "router": f"ROUTER answering one busy DEALER among {self.peers} peers",
+                "pull": f"PULL fair-queuing one busy PUSH among {self.peers} peers",
+                "pub": f"PUB to {self.peers} SUBs, messages delivered",
+            }[self.pattern] + ", msg/s, one process"
         size = _fmt_size(self.size)
         if self.kind == "thr":
             what = f"{self.frames}x{size} multipart" if self.frames > 1 else size
@@ -90,7 +102,14 @@ def _fmt_size(n):
 
 
 def parse_point(name):
-    """A Point from its name, e.g. pushpull-tcp-64k, reqrep-ipc-16, pubsub4-tcp-16."""
+    """A Point from its name, e.g. pushpull-tcp-64k, reqrep-ipc-16, pubsub4-tcp-16,
+    scale-pull-inproc-1000."""
+    m = _SCALE_RE.match(name)
+    if m:
+        if int(m["peers"]) < 1:
+            raise ValueError(f"{name}: at least one peer")
+        return Point(name, "scale", m["transport"], 16, pattern=m["pattern"],
+                     peers=int(m["peers"]))
     m = _POINT_RE.match(name)
     if not m:
         raise ValueError(f"not a point name: {name!r} (see --list)")
@@ -117,11 +136,14 @@ FULL = [
     "pubsub1-tcp-16", "pubsub4-tcp-16",
     "multipart3-tcp-16",
     "raw-tcp-1m", "raw-ipc-1m",
+    *(f"scale-{p}-inproc-{n}" for p in ("router", "pull", "pub") for n in (1, 100, 1000, 10000)),
+    *(f"scale-{p}-tcp-{n}" for p in ("router", "pull", "pub") for n in (1, 1000)),
 ]
 QUICK = [
     "pushpull-tcp-16", "pushpull-tcp-4k", "pushpull-tcp-64k", "pushpull-tcp-1m",
     "pushpull-ipc-16", "pushpull-inproc-16", "reqrep-tcp-16", "pubsub1-tcp-16",
     "pubsub4-tcp-16", "multipart3-tcp-16", "raw-tcp-1m",
+    "scale-pull-inproc-1", "scale-pull-inproc-1000",
 ]
 
 
@@ -296,6 +318,13 @@ def run_point(point, impl, seconds, pin=None, tag="0"):
                     "mb_per_s": res["bytes"] / res["seconds"] / 1e6}, None
 
         common = dict(impl=impl, size=point.size, frames=point.frames, seconds=seconds)
+        if point.kind == "scale":
+            child = ends.start(f"{impl} {point.pattern} x{point.peers}", role="scale",
+                               pattern=point.pattern, transport=point.transport,
+                               peers=point.peers, **common)
+            res = child.expect("result", limit + START_TIMEOUT)  # includes connecting N peers
+            return _thr_result(point, res), child.version
+
         if point.kind == "thr" and point.transport == "inproc":
             child = ends.start(f"{impl} inproc", role="inproc_thr", **common)
             child.expect("ready", START_TIMEOUT)
