@@ -114,6 +114,7 @@ def _fuzz_connection(int socket_type, bint connect_side, bint zmtp30, bint heart
             c.nsockets = 1
             s.rcvhwm = 4            # small, so that reading pauses and resumes
             s.sndhwm = 4
+            s.maxmsgsize = 1 << 24  # see fuzz_engine.py: no 17 GB buffers declared by a header
             if heartbeats:
                 s.heartbeat_ivl = 1
                 s.heartbeat_ttl = 1000
