@@ -63,6 +63,8 @@ cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_list
     cdef zl_conn *conn = <zl_conn *>calloc(1, sizeof(zl_conn))
     cdef sockaddr_storage local
     cdef socklen_t local_len = sizeof(local)
+    cdef int sndbuf, rcvbuf
+    cdef long long maxmsgsize
     if conn == NULL:
         return NULL
     conn.rbuf = <unsigned char *>malloc(RBUF_SIZE)
@@ -82,9 +84,18 @@ cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_list
     conn.is_tcp = local.ss_family != AF_UNIX
     conn.copy_max = COPY_MAX_TCP if conn.is_tcp else COPY_MAX_IPC
     conn.rcvlowat = 1
-    conn_set_buffer(fd, SO_SNDBUF, s.sndbuf, not conn.is_tcp)
-    conn_set_buffer(fd, SO_RCVBUF, s.rcvbuf, not conn.is_tcp)
-    decoder_init(&conn.dec, s.maxmsgsize)
+    pthread_mutex_lock(&c.lock)
+    sndbuf = s.sndbuf
+    rcvbuf = s.rcvbuf
+    maxmsgsize = s.maxmsgsize
+    conn.heartbeat_ivl = s.heartbeat_ivl
+    conn.heartbeat_timeout = s.heartbeat_timeout if s.heartbeat_timeout >= 0 else s.heartbeat_ivl
+    conn.heartbeat_ttl = s.heartbeat_ttl
+    conn.handshake_ivl = s.handshake_ivl
+    pthread_mutex_unlock(&c.lock)
+    conn_set_buffer(fd, SO_SNDBUF, sndbuf, not conn.is_tcp)
+    conn_set_buffer(fd, SO_RCVBUF, rcvbuf, not conn.is_tcp)
+    decoder_init(&conn.dec, maxmsgsize)
     if ep != NULL:
         ep.conn = conn      # conn.pipe is set at READY, under the lock
     conn.next = c.conns
@@ -106,7 +117,7 @@ cdef void conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
     conn.wlen = 64
     conn.stream_queued = 64
     conn.state = ZL_CONN_GREETING
-    conn.handshake_deadline = zl_now_ms() + conn.sock.handshake_ivl if conn.sock.handshake_ivl > 0 else 0
+    conn.handshake_deadline = zl_now_ms() + conn.handshake_ivl if conn.handshake_ivl > 0 else 0
     conn_set_events(c, conn, ZL_EV_IN | ZL_EV_OUT)
 
 cdef int conn_queue_ready(zl_conn *conn) noexcept nogil:
@@ -120,7 +131,9 @@ cdef int conn_queue_ready(zl_conn *conn) noexcept nogil:
     cdef size_t n = property_put(props, "Socket-Type", <const unsigned char *>name, strlen(name))
     cdef zl_frame *ready
     if SOCKET_TYPES[s.type].flags & T_IDENTITY:
+        pthread_mutex_lock(&(<zl_ctx *>s.ctx).lock)    # setsockopt(ROUTING_ID) writes it
         n += property_put(props + n, "Identity", s.routing_id, s.routing_id_len)
+        pthread_mutex_unlock(&(<zl_ctx *>s.ctx).lock)
     ready = command_new("READY", props, n)
     if ready == NULL:
         return -1
@@ -335,7 +348,7 @@ cdef void conn_wait_for_body(zl_conn *conn) noexcept nogil:
     if not ZL_TCP_LOWAT or not conn.is_tcp:
         return
     # with heartbeats any bytes count as traffic: read them as they come
-    if conn.state == ZL_CONN_ACTIVE and conn.sock.heartbeat_ivl <= 0 and conn.peer_ttl <= 0:
+    if conn.state == ZL_CONN_ACTIVE and conn.heartbeat_ivl <= 0 and conn.peer_ttl <= 0:
         want = decoder_direct(&conn.dec, &direct)
     if want >= LOWAT_MIN:
         lowat = <int>(want if want < LOWAT_MAX else LOWAT_MAX)
@@ -472,10 +485,12 @@ cdef void conn_encode(zl_conn *conn, zl_frame *f, int keep) noexcept nogil:
     else:
         frame_free(f)
 
-cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
+cdef int conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
     """Gathers the next output once the previous is written: commands first,
     then a run of pipe frames that fits the write buffer and WIOV_MAX pieces,
-    up to about WBATCH_MAX bytes."""
+    up to about WBATCH_MAX bytes. Returns 1 when there was nothing to write
+    and the write side went to user threads (out_idle: the caller must not
+    touch it again until conn_mark_ready gives it back), else 0."""
     cdef zl_frame *f
     cdef zl_frame *first
     cdef zl_frame *last
@@ -488,7 +503,7 @@ cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
     pthread_mutex_lock(&c.lock)
     if conn_has_unwritten(conn):
         pthread_mutex_unlock(&c.lock)
-        return
+        return 0
     conn.wiov_n = 0
     conn.wiov_pos = 0
     conn.wlen = 0
@@ -500,12 +515,14 @@ cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
     p = conn.pipe
     if conn.state != ZL_CONN_ACTIVE or conn.ctrl.head != NULL or p == NULL:
         pthread_mutex_unlock(&c.lock)
-        return
+        return 0
     if p.out.head == NULL:
         if conn.wiov_n == 0:
             conn.out_idle = 1       # all written: a user thread may write the next one itself
+            pthread_mutex_unlock(&c.lock)
+            return 1
         pthread_mutex_unlock(&c.lock)
-        return
+        return 0
     conn.out_idle = 0
     # take a run of frames that fits, cut while holding the lock, encode after
     was_high = p.out.msgs >= low_water(p.sock.sndhwm)
@@ -528,7 +545,7 @@ cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
             sock_signal(p.sock)     # a sender blocked at SNDHWM resumes (see low_water)
     pthread_mutex_unlock(&c.lock)
     if last == NULL:
-        return
+        return 0
     f = first
     while f != NULL:
         first = f.next
@@ -537,6 +554,7 @@ cdef void conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
         conn.taking_mid_msg = f.flags & ZL_FLAG_MORE
         conn_encode(conn, f, 1)
         f = first
+    return 0
 
 cdef int conn_out(zl_ctx *c, zl_conn *conn) noexcept nogil:
     """Writes until everything pending is out, the kernel buffer is full, or
@@ -550,8 +568,9 @@ cdef int conn_out(zl_ctx *c, zl_conn *conn) noexcept nogil:
     cdef long long budget = WRITE_BUDGET
     while True:
         if not conn_has_unwritten(conn):
-            conn_fill(c, conn)
-            if not conn_has_unwritten(conn):
+            # after conn_fill hands the write side over, a user thread may be
+            # writing to it (conn_write_inline): not a byte of it is read here
+            if conn_fill(c, conn) or not conn_has_unwritten(conn):
                 conn_set_events(c, conn, conn.events & ~ZL_EV_OUT)
                 return 0
         if conn.wiov_n - conn.wiov_pos == 1:
@@ -645,7 +664,7 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
         # a closed socket still lingering with messages for this endpoint keeps
         # trying: they are delivered once the peer is there, or LINGER ends
         if reconnect and (not s.closing or (ep.pipe != NULL and ep.pipe.out.head != NULL)):
-            ep.retry_at = zl_now_ms() + ep.cur_ivl
+            endpoint_retry_at(c, ep, zl_now_ms() + ep.cur_ivl)
             if s.reconnect_ivl_max > ep.cur_ivl:
                 ep.cur_ivl = ep.cur_ivl * 2 if ep.cur_ivl * 2 < s.reconnect_ivl_max else s.reconnect_ivl_max
     pthread_mutex_unlock(&c.lock)
@@ -669,8 +688,7 @@ cdef long long conn_heartbeat(zl_ctx *c, zl_conn *conn, long long now) noexcept 
     """Sends PINGs every HEARTBEAT_IVL and drops a peer silent for
     HEARTBEAT_TIMEOUT after one, or for the TTL its own PINGs asked for.
     Returns -1 when the connection must close, else the next due time (0: none)."""
-    cdef zl_socket *s = conn.sock
-    cdef long long ivl = s.heartbeat_ivl, timeout, next_at = 0
+    cdef long long ivl = conn.heartbeat_ivl, timeout = conn.heartbeat_timeout, next_at = 0
     cdef unsigned char ttl[2]
     cdef long long ttl_ds
     cdef zl_frame *ping
@@ -682,7 +700,6 @@ cdef long long conn_heartbeat(zl_ctx *c, zl_conn *conn, long long now) noexcept 
         next_at = conn.last_recv + conn.peer_ttl
     if ivl <= 0:
         return next_at
-    timeout = s.heartbeat_timeout if s.heartbeat_timeout >= 0 else ivl
     if conn.ping_deadline and conn.last_recv >= conn.ping_sent:
         conn.ping_deadline = 0
     if conn.ping_deadline and now >= conn.ping_deadline:
@@ -690,7 +707,7 @@ cdef long long conn_heartbeat(zl_ctx *c, zl_conn *conn, long long now) noexcept 
     if conn.next_ping == 0:
         conn.next_ping = now + ivl
     if now >= conn.next_ping:
-        ttl_ds = s.heartbeat_ttl // 100 if s.heartbeat_ttl > 0 else 0
+        ttl_ds = conn.heartbeat_ttl // 100 if conn.heartbeat_ttl > 0 else 0
         if ttl_ds > 0xFFFF:
             ttl_ds = 0xFFFF
         ttl[0] = <unsigned char>(ttl_ds >> 8)

@@ -30,14 +30,6 @@ cdef enum:
 cdef inline void *listener_tag(zl_listener *l) noexcept nogil:
     return <void *>((<size_t>l) | 1)
 
-cdef void listener_unlink_path(zl_listener *l) noexcept nogil:
-    """Removes an ipc listener's socket file. Done by the user thread in
-    unbind()/close() itself: done later by the I/O thread, it could remove the
-    file of a socket that was bound to the same path in the meantime."""
-    if l.ipc_path[0]:
-        unlink(l.ipc_path)
-        l.ipc_path[0] = 0
-
 cdef void listener_unpause(zl_ctx *c, zl_listener *l) noexcept nogil:
     """Takes l off the paused list (it may not be on it)."""
     cdef zl_listener **pp = &c.paused_listeners
@@ -70,7 +62,7 @@ cdef void listener_close(zl_ctx *c, zl_listener *l, int drop_connections) noexce
         conn = nxt
 
 cdef void listener_accept(zl_ctx *c, zl_listener *l) noexcept nogil:
-    cdef int fd, one = 1
+    cdef int fd, one = 1, closing
     cdef zl_conn *conn
     while True:
         fd = accept(l.fd, NULL, NULL)
@@ -90,7 +82,10 @@ cdef void listener_accept(zl_ctx *c, zl_listener *l) noexcept nogil:
             return     # EAGAIN: nothing more to accept
         zl_set_nonblock(fd)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))  # fails harmlessly on ipc
-        if l.sock.closing:
+        pthread_mutex_lock(&c.lock)
+        closing = l.sock.closing
+        pthread_mutex_unlock(&c.lock)
+        if closing:
             close(fd)
             continue
         conn = conn_new(c, l.sock, fd, NULL, l)
@@ -99,13 +94,33 @@ cdef void listener_accept(zl_ctx *c, zl_listener *l) noexcept nogil:
             continue
         conn_start(c, conn)
 
+cdef void endpoint_retry_at(zl_ctx *c, zl_endpoint *ep, long long at) noexcept nogil:
+    """Schedules ep's next connect attempt (on ctx.retrying, I/O thread only:
+    the timers never walk the sockets' endpoint lists, which user threads change)."""
+    if ep.retry_at == 0:
+        ep.retry_next = c.retrying
+        c.retrying = ep
+    ep.retry_at = at
+
+cdef void endpoint_retry_cancel(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
+    cdef zl_endpoint **pp = &c.retrying
+    if ep.retry_at == 0:
+        return
+    while pp[0] != NULL:
+        if pp[0] == ep:
+            pp[0] = ep.retry_next
+            break
+        pp = &pp[0].retry_next
+    ep.retry_next = NULL
+    ep.retry_at = 0
+
 cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     """Starts one connection attempt; a failure schedules the next one."""
     cdef int fd, rc, one = 1
-    ep.retry_at = 0
+    endpoint_retry_cancel(c, ep)
     fd = socket(ep.addr.ss_family, SOCK_STREAM, 0)
     if fd < 0:
-        ep.retry_at = zl_now_ms() + ep.cur_ivl
+        endpoint_retry_at(c, ep, zl_now_ms() + ep.cur_ivl)
         return
     zl_set_nonblock(fd)
     if ep.transport == ZL_TCP:
@@ -114,7 +129,7 @@ cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     if (rc < 0 and errno != EINPROGRESS and errno != EAGAIN) or \
             conn_new(c, ep.sock, fd, ep, NULL) == NULL:
         close(fd)
-        ep.retry_at = zl_now_ms() + ep.cur_ivl
+        endpoint_retry_at(c, ep, zl_now_ms() + ep.cur_ivl)
         return
 
 cdef void conn_connected(zl_ctx *c, zl_conn *conn) noexcept nogil:
@@ -157,6 +172,7 @@ cdef void conn_ready(zl_ctx *c, zl_conn *conn) noexcept nogil:
 cdef void socket_start_close(zl_ctx *c, zl_socket *s) noexcept nogil:
     cdef zl_listener *l
     cdef zl_listener *ln
+    cdef int linger
     l = s.listeners
     while l != NULL:
         ln = l.next
@@ -164,8 +180,13 @@ cdef void socket_start_close(zl_ctx *c, zl_socket *s) noexcept nogil:
         free(l)
         l = ln
     s.listeners = NULL
+    pthread_mutex_lock(&c.lock)
+    linger = s.linger
+    pthread_mutex_unlock(&c.lock)
+    s.linger_deadline = -1 if linger < 0 else zl_now_ms() + linger
     s.lingering = 1
-    s.linger_deadline = -1 if s.linger < 0 else zl_now_ms() + s.linger
+    s.linger_next = c.lingering
+    c.lingering = s
 
 cdef int socket_drained(zl_ctx *c, zl_socket *s) noexcept nogil:
     """Whether a closing socket has nothing left to send (lock held)."""
@@ -192,6 +213,13 @@ cdef void socket_free(zl_ctx *c, zl_socket *s) noexcept nogil:
         if conn.sock == s:
             conn_close(c, conn, 0)
         conn = nxt
+    pp = &c.lingering
+    while pp[0] != NULL:
+        if pp[0] == s:
+            pp[0] = s.linger_next
+            break
+        pp = &pp[0].linger_next
+    s.lingering = 0
     pthread_mutex_lock(&c.lock)
     while s.npipes > 0:
         pipe_remove(s.pipes[s.npipes - 1])
@@ -202,6 +230,7 @@ cdef void socket_free(zl_ctx *c, zl_socket *s) noexcept nogil:
     while s.endpoints != NULL:
         ep = s.endpoints
         s.endpoints = ep.next
+        endpoint_retry_cancel(c, ep)
         free(ep)
     queue_clear(&s.tx)
     queue_clear(&s.rx)
@@ -216,7 +245,6 @@ cdef void socket_free(zl_ctx *c, zl_socket *s) noexcept nogil:
         pp = &pp[0].next
     if s.holders > 0:
         s.torn_down = 1         # a thread still blocked on it frees it (sock_unhold)
-        s.lingering = 0
     else:
         sock_free_struct(s)
     pthread_mutex_unlock(&c.lock)
@@ -227,6 +255,7 @@ cdef void endpoint_drop(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     cdef zl_endpoint **pp
     if ep.conn != NULL:
         conn_close(c, ep.conn, 0)
+    endpoint_retry_cancel(c, ep)
     pthread_mutex_lock(&c.lock)
     pp = &s.endpoints
     while pp[0] != NULL:
@@ -246,7 +275,6 @@ cdef void run_command(zl_ctx *c, zl_cmd *cmd) noexcept nogil:
         zl_poller_add(&c.poller, l.fd, listener_tag(l), ZL_EV_IN)
     elif cmd.kind == ZL_CMD_CONNECT:
         ep = <zl_endpoint *>cmd.ptr
-        ep.started = 1
         endpoint_connect(c, ep)
     elif cmd.kind == ZL_CMD_CLOSE:
         socket_start_close(c, <zl_socket *>cmd.ptr)
@@ -264,6 +292,7 @@ cdef long long run_timers(zl_ctx *c) noexcept nogil:
     cdef zl_socket *s
     cdef zl_socket *sn
     cdef zl_endpoint *ep
+    cdef zl_endpoint *epn
     cdef zl_conn *conn
     cdef zl_conn *cn
     cdef int done
@@ -297,25 +326,27 @@ cdef long long run_timers(zl_ctx *c) noexcept nogil:
             elif next_at < 0 or conn.handshake_deadline < next_at:
                 next_at = conn.handshake_deadline
         conn = cn
-    s = c.sockets
+    # reconnects that are due (the list changes as we go: each is taken off
+    # it before it is tried, and a failed attempt puts it back at the head)
+    ep = c.retrying
+    while ep != NULL:
+        epn = ep.retry_next
+        if ep.retry_at <= now:
+            endpoint_connect(c, ep)     # a failure schedules it again
+        if ep.retry_at > 0 and (next_at < 0 or ep.retry_at < next_at):
+            next_at = ep.retry_at
+        ep = epn
+    # closed sockets whose messages are out, or whose LINGER has passed
+    s = c.lingering
     while s != NULL:
-        sn = s.next
-        ep = s.endpoints
-        while ep != NULL:
-            if ep.started and ep.retry_at > 0 and ep.conn == NULL:
-                if ep.retry_at <= now:
-                    endpoint_connect(c, ep)
-                if ep.retry_at > 0 and (next_at < 0 or ep.retry_at < next_at):
-                    next_at = ep.retry_at
-            ep = ep.next
-        if s.lingering:
-            pthread_mutex_lock(&c.lock)
-            done = socket_drained(c, s)
-            pthread_mutex_unlock(&c.lock)
-            if done or (s.linger_deadline >= 0 and s.linger_deadline <= now):
-                socket_free(c, s)
-            elif s.linger_deadline >= 0 and (next_at < 0 or s.linger_deadline < next_at):
-                next_at = s.linger_deadline
+        sn = s.linger_next
+        pthread_mutex_lock(&c.lock)
+        done = socket_drained(c, s)
+        pthread_mutex_unlock(&c.lock)
+        if done or (s.linger_deadline >= 0 and s.linger_deadline <= now):
+            socket_free(c, s)
+        elif s.linger_deadline >= 0 and (next_at < 0 or s.linger_deadline < next_at):
+            next_at = s.linger_deadline
         s = sn
     if next_at < 0:
         return -1

@@ -102,11 +102,11 @@ cdef void release_borrowed():
     global released
     cdef zl_frame *f
     cdef zl_frame *n
-    if released == NULL:       # unlocked peek: a miss is caught on the next call
+    if zl_peek(<void **>&released) == NULL:    # unlocked: a miss is caught on the next call
         return
     pthread_mutex_lock(&released_lock)
     f = released
-    released = NULL
+    zl_poke(<void **>&released, NULL)
     pthread_mutex_unlock(&released_lock)
     while f != NULL:
         n = f.next
@@ -147,7 +147,7 @@ cdef void frame_free(zl_frame *f) noexcept nogil:
     if f.owner != NULL:
         pthread_mutex_lock(&released_lock)
         f.next = released
-        released = f
+        zl_poke(<void **>&released, f)      # release_borrowed peeks at it unlocked
         pthread_mutex_unlock(&released_lock)
         return
     k = frame_class(f.cap)

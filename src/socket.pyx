@@ -142,6 +142,7 @@ cdef class Socket:
         cdef zl_socket *s = self._s
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef bytes bname = name.encode()
+        cdef bytes endpoint = b"inproc://" + bname   # made before the lock is taken
         cdef zl_inproc_bind *b
         cdef zl_socket *o
         cdef int i
@@ -163,7 +164,7 @@ cdef class Socket:
         b.next = c.inproc_binds
         c.inproc_binds = b
         s.last_endpoint[0] = 0
-        strcpy(s.last_endpoint, b"inproc://" + bname)
+        strcpy(s.last_endpoint, endpoint)
         # connect() may have come first: join every pipe waiting for this name.
         # A socket closed since then hands over what it was sent (as libzmq,
         # whose pending inproc connections outlive the socket) and is done.
@@ -228,6 +229,7 @@ cdef class Socket:
         cdef zl_socket *s = self._s
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef bytes bname = name.encode()
+        cdef bytes endpoint = b"inproc://" + bname   # made before the lock is taken
         cdef zl_inproc_bind *b
         cdef zl_pipe *p
         if len(bname) >= 256:
@@ -238,7 +240,7 @@ cdef class Socket:
             pthread_mutex_unlock(&c.lock)
             raise MemoryError()
         strcpy(p.inproc_name, bname)
-        strcpy(s.last_endpoint, b"inproc://" + bname)
+        strcpy(s.last_endpoint, endpoint)
         b = c.inproc_binds
         while b != NULL:
             if strcmp(b.name, bname) == 0:
@@ -253,16 +255,18 @@ cdef class Socket:
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef zl_listener **pl
         cdef zl_listener *l
+        cdef char path[108]
         cdef zl_inproc_bind **pb
         cdef zl_inproc_bind *b
         scheme, rest = split_endpoint(addr)
         key = addr.replace("://*:", "://0.0.0.0:").encode()
+        cdef bytes brest = rest.encode()    # no Python object is made under the lock
         pthread_mutex_lock(&c.lock)
         if scheme == "inproc":
             pb = &c.inproc_binds
             while pb[0] != NULL:
                 b = pb[0]
-                if b.sock == s and strcmp(b.name, rest.encode()) == 0:
+                if b.sock == s and strcmp(b.name, brest) == 0:
                     pb[0] = b.next
                     free(b)
                     pthread_mutex_unlock(&c.lock)
@@ -274,9 +278,10 @@ cdef class Socket:
                 l = pl[0]
                 if strcmp(l.endpoint, key) == 0:
                     pl[0] = l.next
-                    listener_unlink_path(l)
+                    strcpy(path, l.ipc_path)    # no Python object is made under the lock
                     ctx_command(c, &l.unbind_cmd, ZL_CMD_UNBIND, l)
                     pthread_mutex_unlock(&c.lock)
+                    _unlink_ipc_files([<bytes>path] if path[0] else [])
                     return
                 pl = &l.next
         pthread_mutex_unlock(&c.lock)
@@ -291,11 +296,12 @@ cdef class Socket:
         cdef int i
         scheme, rest = split_endpoint(addr)
         baddr = addr.encode()
+        cdef bytes brest = rest.encode()    # no Python object is made under the lock
         pthread_mutex_lock(&c.lock)
         if scheme == "inproc":
             for i in range(s.npipes):
                 p = s.pipes[i]
-                if p.connect_side and p.ep == NULL and strcmp(p.inproc_name, rest.encode()) == 0:
+                if p.connect_side and p.ep == NULL and strcmp(p.inproc_name, brest) == 0:
                     pipe_remove(p)
                     pthread_mutex_unlock(&c.lock)
                     return
@@ -336,6 +342,15 @@ cdef class Socket:
         cdef zl_inproc_bind *b
         cdef zl_listener *l
         cdef int i
+        # the listeners change only under the GIL until the I/O thread gets
+        # CLOSE, so their files are listed first, without the lock (making
+        # Python objects under it could run a finalizer that takes it again)
+        paths = []
+        l = s.listeners
+        while l != NULL:
+            if l.ipc_path[0]:
+                paths.append(<bytes>l.ipc_path)
+            l = l.next
         pthread_mutex_lock(&c.lock)
         s.closing = 1
         if linger != -2:
@@ -351,14 +366,11 @@ cdef class Socket:
         for i in range(s.npipes):
             if s.pipes[i].peer != NULL:
                 inproc_unlink(s.pipes[i], 1)
-        l = s.listeners
-        while l != NULL:
-            listener_unlink_path(l)
-            l = l.next
         ctx_command(c, &s.close_cmd, ZL_CMD_CLOSE, s)
         sock_signal(s)      # a thread blocked on it wakes up and fails with ENOTSOCK
         pthread_mutex_unlock(&c.lock)
         self._s = NULL
+        _unlink_ipc_files(paths)
 
     # ------------------------------------------------------- send and recv
 
@@ -581,8 +593,10 @@ cdef class Socket:
             b = bytes(value)
             if len(b) > 255 or (len(b) > 0 and b[0] == 0):
                 raise _zmq_error(EINVAL, None)
+            pthread_mutex_lock(&c.lock)     # the I/O thread reads it for READY
             memcpy(s.routing_id, <char *>b, len(b))
             s.routing_id_len = len(b)
+            pthread_mutex_unlock(&c.lock)
             return
         name = _INT_OPTIONS.get(option)
         if name is None and option not in _STORED_INT_OPTIONS:
@@ -624,8 +638,6 @@ cdef class Socket:
         elif option == ZL_OPT_HEARTBEAT_IVL: s.heartbeat_ivl = value
         elif option == ZL_OPT_HEARTBEAT_TTL: s.heartbeat_ttl = value
         elif option == ZL_OPT_HEARTBEAT_TIMEOUT: s.heartbeat_timeout = value
-        if option == ZL_OPT_HEARTBEAT_IVL or option == ZL_OPT_HEARTBEAT_TTL:
-            ctx_wake(c)     # the I/O thread may be sleeping without a timer
         if option == ZL_OPT_SNDHWM or option == ZL_OPT_IMMEDIATE:
             for i in range(s.npipes):
                 pipe_update(s.pipes[i])     # which pipes have room may have changed
@@ -673,6 +685,16 @@ cdef class Socket:
             return self._stored.get(option, _STORED_INT_OPTIONS[option])
         raise _zmq_error(EINVAL, None)
 
+
+cdef _unlink_ipc_files(list paths):
+    """Removes the socket files of ipc listeners, by the user's thread in
+    close()/unbind() (done later by the I/O thread, it could remove the file
+    of a socket bound to the same path meanwhile), without the lock."""
+    for path in paths:
+        try:
+            _os.unlink(path)
+        except OSError:
+            pass
 
 cdef int sock_wait(zl_ctx *c, zl_socket *s, int events, long long deadline) noexcept nogil:
     """Waits until `events` may be ready, the context terminates, or the

@@ -33,6 +33,8 @@ cdef extern from "zl_poll.h" nogil:
     ctypedef struct zl_poller:
         pass
     int zl_mutex_init(pthread_mutex_t *m)
+    void *zl_peek(void **p)
+    void zl_poke(void **p, void *v)
     long long zl_now_ms()
     long long zl_now_ns()
     int zl_set_nonblock(int fd)

@@ -97,8 +97,8 @@ cdef struct zl_endpoint:
     socklen_t addrlen
     char endpoint[300]        # as the user wrote it (for disconnect)
     long long retry_at        # monotonic ms of the next connect attempt, 0 = none (I/O thread only)
+    zl_endpoint *retry_next   # in ctx.retrying while retry_at is set (I/O thread only)
     int cur_ivl               # current reconnect interval in ms (backoff)
-    int started               # the I/O thread has seen it
     zl_cmd connect_cmd, disconnect_cmd
 
 cdef struct zl_socket:
@@ -134,9 +134,8 @@ cdef struct zl_socket:
     # options
     int sndhwm, rcvhwm, linger, rcvtimeo, sndtimeo
     int sndbuf, rcvbuf        # kernel buffer sizes for new connections, -1 default, 0 the OS's
-                              # (read by the I/O thread without the lock, as maxmsgsize: engine.pyx)
     int reconnect_ivl, reconnect_ivl_max, backlog, ipv6, immediate, handshake_ivl
-    int heartbeat_ivl         # ms between PINGs, 0 = none (read by the I/O thread without the lock)
+    int heartbeat_ivl         # ms between PINGs, 0 = none
     int heartbeat_timeout     # ms to wait for traffic after a PING, -1 = heartbeat_ivl
     int heartbeat_ttl         # ms the peer should wait for our traffic (sent in PING), 0 = none
     long long maxmsgsize
@@ -148,7 +147,8 @@ cdef struct zl_socket:
     int closing               # close() called: the I/O thread tears it down after linger;
                               # calls still inside it (a blocked recv) fail with ENOTSOCK
     long long linger_deadline # monotonic ms, -1 = wait forever (I/O thread only)
-    int lingering             # on the I/O thread's lingering list
+    int lingering             # on ctx.lingering (I/O thread only)
+    zl_socket *linger_next    # next on ctx.lingering (I/O thread only)
     # Lifetime: close() may come from another thread while one is blocked in
     # recv/send/poll/proxy on this socket without the GIL. Such a thread holds
     # the socket (sock_hold) for as long as it may touch it; the I/O thread's
@@ -205,6 +205,13 @@ cdef struct zl_conn:
     int out_idle              # (lock) everything written, write buffer empty: see conn_write_inline
     long long last_inline_ns  # (lock) when a user thread last wrote or tried to
     int peer_type
+    # the socket's options as they were when the connection was made (as
+    # libzmq applies them), copied under the lock: the I/O thread never reads
+    # the socket's option fields, which user threads change (I/O thread only)
+    int heartbeat_ivl         # ms between PINGs, 0 = none
+    int heartbeat_timeout     # ms to wait for traffic after a PING
+    int heartbeat_ttl         # ms the peer should wait for our traffic (sent in PING), 0 = none
+    int handshake_ivl         # ms the greeting and handshake may take, 0 = forever
     # heartbeats, RFC 37 (I/O thread only)
     long long last_recv       # monotonic ms of the last bytes received
     long long next_ping       # when to send the next PING (0: not scheduled yet)
@@ -231,6 +238,8 @@ cdef struct zl_ctx:
     int nsockets
     zl_conn *conns            # every connection (I/O thread only)
     zl_listener *paused_listeners  # listeners backing off from EMFILE (I/O thread only)
+    zl_endpoint *retrying     # endpoints waiting to reconnect (I/O thread only)
+    zl_socket *lingering      # closed sockets delivering what LINGER allows (I/O thread only)
     zl_inproc_bind *inproc_binds
     int terminating           # term() called: blocking calls fail with ETERM
     int stop                  # the I/O thread should exit once no socket is left
