@@ -1,9 +1,11 @@
 # The C-level state of zmqlite, shared by the user threads and the I/O thread.
 #
-# Locking rule (one rule, no lock ordering to get wrong): every field below that
-# is not marked "I/O thread only" is read and written with the owning context's
-# `lock` held. The lock is never held across a blocking system call; the I/O
-# thread takes it briefly to splice whole batches of frames in or out.
+# Locking rule (one rule, no lock ordering to get wrong; docs/threading.md has
+# the whole contract): every field below is read and written with the owning
+# context's `lock` held, except those marked "I/O thread only" (and the whole of
+# zl_conn but its fields marked "(lock)"), and those written once before the
+# object is shared. The lock is never held across a blocking system call; the
+# I/O thread takes it briefly to splice whole batches of frames in or out.
 from syscalls cimport pthread_mutex_t, pthread_t, sockaddr_storage, socklen_t, iovec
 from zl cimport zl_poller
 
@@ -169,15 +171,16 @@ cdef struct zl_decoder:
     zl_frame *cur             # frame whose body is being filled
     size_t filled
 
-cdef struct zl_conn:
+cdef struct zl_conn:               # I/O thread only, but the fields marked (lock)
     zl_socket *sock
     zl_conn *next             # in ctx.conns (I/O thread only)
-    zl_conn *ready_next       # in ctx.ready list
-    int in_ready              # on ctx.ready (under lock)
+    zl_conn *ready_next       # (lock) in ctx.ready list
+    int in_ready              # (lock) on ctx.ready
     int fd
-    int state                 # ZL_CONN_CONNECTING .. ZL_CONN_ACTIVE
+    int state                 # ZL_CONN_CONNECTING .. ZL_CONN_ACTIVE; a user thread reads it (lock)
+                              # only through pipe.conn, set with state ACTIVE, the last change
     int events                # poller interest currently registered
-    zl_pipe *pipe             # connect-side: the endpoint's pipe from the start; bind-side: after READY
+    zl_pipe *pipe             # (lock) connect-side: the endpoint's pipe from the start; bind-side: after READY
     zl_endpoint *ep           # connect-side endpoint, NULL for accepted connections
     zl_listener *lst          # accepted from this listener, NULL for connected ones
     unsigned char greeting[64]    # peer greeting collected so far
@@ -187,7 +190,8 @@ cdef struct zl_conn:
     zl_decoder dec
     unsigned char *rbuf       # read buffer, RBUF_SIZE bytes
     zl_queue msg              # frames of the incoming message not yet complete
-    # write side (I/O thread only): see engine.pyx
+    # write side: the I/O thread's, or a user thread's (holding the lock) while
+    # out_idle is set; see docs/threading.md and conn_fill
     unsigned char *wbuf       # frame headers and small bodies, WBUF_SIZE bytes
     size_t wlen               # bytes encoded in wbuf
     iovec wiov[64]            # what is to be written, in wire order: pieces of wbuf and
