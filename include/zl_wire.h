@@ -26,10 +26,14 @@ static inline void zl_put_u64(unsigned char *p, uint64_t v) {
 static inline uint64_t zl_get_u64(const unsigned char *p) {
     return ((uint64_t)zl_get_u32(p) << 32) | zl_get_u32(p + 4);
 }
+/* The length of the header of a frame of `size` bytes: short frames (2 bytes
+ * of header) up to 255 bytes, long ones (9) beyond. The one place of that rule. */
+static inline size_t zl_frame_header_size(uint64_t size) { return size <= 255 ? 2 : 9; }
+
 /* Writes the header of a frame of `size` bytes with `flags` (MORE/COMMAND)
- * and returns its length (2 or 9): short frames up to 255 bytes, long beyond. */
+ * and returns its length (zl_frame_header_size). */
 static inline size_t zl_put_frame_header(unsigned char *p, unsigned flags, uint64_t size) {
-    if (size <= 255) {
+    if (zl_frame_header_size(size) == 2) {
         p[0] = (unsigned char)flags; p[1] = (unsigned char)size; return 2;
     }
     p[0] = (unsigned char)(flags | ZL_FLAG_LONG); zl_put_u64(p + 1, size); return 9;

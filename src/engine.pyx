@@ -42,9 +42,6 @@ cdef enum:
     LOWAT_MIN = 131072      # bodies missing at least this wait for that much (conn_wait_for_body)
     LOWAT_MAX = 524288
 
-cdef inline size_t frame_wire_size(zl_frame *f) noexcept nogil:
-    return (2 if f.size <= 255 else 9) + f.size
-
 cdef void conn_set_buffer(int fd, int which, int size, int is_unix) noexcept nogil:
     """SO_SNDBUF/SO_RCVBUF from the SNDBUF/RCVBUF options: a size > 0 as set,
     0 the OS default. Left at -1, ipc asks for IPC_BUFFER: with the default
@@ -123,17 +120,13 @@ cdef void conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
 cdef int conn_queue_ready(zl_conn *conn) noexcept nogil:
     """Queues our READY. 0, or -1 when out of memory (the peer is dropped)."""
     cdef zl_socket *s = conn.sock
-    # Socket-Type (a value of at most 6 bytes: 22 bytes in all) and Identity
-    # (the ROUTING_ID option, at most 255 bytes as setsockopt checks: 268 in
-    # all) fit in 290 bytes
-    cdef unsigned char props[300]
-    cdef const char *name = SOCKET_TYPES[s.type].name
-    cdef size_t n = property_put(props, "Socket-Type", <const unsigned char *>name, strlen(name))
+    cdef unsigned char props[READY_PROPERTIES_MAX]
+    cdef size_t n
     cdef zl_frame *ready
-    if SOCKET_TYPES[s.type].flags & T_IDENTITY:
-        pthread_mutex_lock(&(<zl_ctx *>s.ctx).lock)    # setsockopt(ROUTING_ID) writes it
-        n += property_put(props + n, "Identity", s.routing_id, s.routing_id_len)
-        pthread_mutex_unlock(&(<zl_ctx *>s.ctx).lock)
+    pthread_mutex_lock(&(<zl_ctx *>s.ctx).lock)    # setsockopt(ROUTING_ID) writes it
+    n = ready_properties(props, SOCKET_TYPES[s.type].name, s.routing_id, s.routing_id_len,
+                         SOCKET_TYPES[s.type].flags & T_IDENTITY)
+    pthread_mutex_unlock(&(<zl_ctx *>s.ctx).lock)
     ready = command_new("READY", props, n)
     if ready == NULL:
         return -1
@@ -436,7 +429,8 @@ cdef inline int frame_fits(zl_conn *conn, zl_frame *f, gather_room *room) noexce
     extends the current write-buffer piece, or starts one after a body piece;
     a large body is a piece of its own."""
     cdef int copy_body = f.size < conn.copy_max
-    cdef size_t need = (2 if f.size <= 255 else 9) + (f.size if copy_body else 0)
+    # an upper bound: a ZMTP 3.0 subscription is shorter on the wire (frame_to_wire)
+    cdef size_t need = zl_frame_header_size(f.size) + (f.size if copy_body else 0)
     cdef int npieces = (1 if room.after_body else 0) + (0 if copy_body else 1)
     if need > room.wbuf or npieces > room.pieces:
         return 0
@@ -449,36 +443,21 @@ cdef void conn_encode(zl_conn *conn, zl_frame *f, int keep) noexcept nogil:
     """Appends f to the output: header (and a small body) into the write
     buffer, a large body as a piece of its own. Frames not kept (`ctrl`
     commands: READY, PING, PONG, all small) must be copied."""
-    cdef zl_frame *g
-    cdef size_t n
-    cdef int copy_body = f.size < conn.copy_max     # as frame_fits counted it, before any rewrite
-    if (f.flags & ZL_FLAG_COMMAND) and conn.peer_minor == 0:
-        # ZMTP 3.0 has no SUBSCRIBE/CANCEL commands: send 0x01/0x00 + topic messages
-        g = NULL
-        if command_is(f, "SUBSCRIBE"):
-            g = frame_new(f.size - 9)
-            g.data[0] = 1
-            memcpy(g.data + 1, f.data + 10, f.size - 10)
-        elif command_is(f, "CANCEL"):
-            g = frame_new(f.size - 6)
-            g.data[0] = 0
-            memcpy(g.data + 1, f.data + 7, f.size - 7)
-        if g != NULL:
-            g.flags = f.flags & ~(ZL_FLAG_COMMAND | ZL_FLAG_MORE)
-            g.flags |= f.flags & ZL_FRAME_FIRST
-            frame_free(f)
-            f = g
-    n = zl_put_frame_header(conn.wbuf + conn.wlen, f.flags & (ZL_FLAG_MORE | ZL_FLAG_COMMAND), f.size)
+    cdef const unsigned char *body
+    cdef size_t body_len
+    cdef int copy_body = f.size < conn.copy_max     # as frame_fits counted it
+    cdef unsigned char *at = conn.wbuf + conn.wlen
+    cdef size_t n = frame_to_wire(f, conn.peer_minor, at, &body, &body_len)
     if copy_body:
-        memcpy(conn.wbuf + conn.wlen + n, f.data, f.size)
-        n += f.size
-        conn_out_append(conn, conn.wbuf + conn.wlen, n)
+        memcpy(at + n, body, body_len)
+        n += body_len
+        conn_out_append(conn, at, n)
         conn.wlen += n
     else:
-        conn_out_append(conn, conn.wbuf + conn.wlen, n)
+        conn_out_append(conn, at, n)
         conn.wlen += n
-        conn_out_append(conn, f.data, f.size)
-    conn.stream_queued += frame_wire_size(f)
+        conn_out_append(conn, <unsigned char *>body, body_len)
+    conn.stream_queued += n if copy_body else n + body_len
     f.wire_end = conn.stream_queued
     if keep:
         queue_push(&conn.inflight, f)
@@ -612,7 +591,7 @@ cdef void conn_requeue(zl_conn *conn, zl_pipe *p) noexcept nogil:
     while conn.inflight.head != NULL:
         f = queue_pop(&conn.inflight)
         if back.head == NULL and not ((f.flags & ZL_FRAME_FIRST) and
-                                      f.wire_end - frame_wire_size(f) >= conn.stream_written):
+                                      f.wire_end - frame_wire_len(f, conn.peer_minor) >= conn.stream_written):
             frame_free(f)       # part of a message already partly on the wire: lost with it
             continue
         f.flags &= ~ZL_FRAME_FIRST
@@ -735,14 +714,15 @@ cdef int conn_write_inline(zl_ctx *c, zl_conn *conn, zl_queue *msg) noexcept nog
     was taken (written, or its unwritten tail handed to the I/O thread), 0
     when the caller should queue it as usual."""
     cdef unsigned char buf[INLINE_MAX]
-    cdef size_t total = 0, n = 0
+    cdef size_t total = 0, n = 0, body_len
+    cdef const unsigned char *body
     cdef zl_frame *f = msg.head
     cdef ssize_t w
     cdef long long now
     if not conn.out_idle or conn.state != ZL_CONN_ACTIVE or conn.in_ready:
         return 0
     while f != NULL:
-        total += frame_wire_size(f)
+        total += frame_wire_len(f, conn.peer_minor)
         if total > INLINE_MAX:
             return 0
         f = f.next
@@ -753,9 +733,9 @@ cdef int conn_write_inline(zl_ctx *c, zl_conn *conn, zl_queue *msg) noexcept nog
     conn.last_inline_ns = now
     f = msg.head
     while f != NULL:
-        n += zl_put_frame_header(buf + n, f.flags & (ZL_FLAG_MORE | ZL_FLAG_COMMAND), f.size)
-        memcpy(buf + n, f.data, f.size)
-        n += f.size
+        n += frame_to_wire(f, conn.peer_minor, buf + n, &body, &body_len)
+        memcpy(buf + n, body, body_len)
+        n += body_len
         f = f.next
     w = send(conn.fd, buf, total, MSG_DONTWAIT | MSG_NOSIGNAL)
     if w <= 0:

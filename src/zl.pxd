@@ -23,6 +23,7 @@ cdef extern from "zl_wire.h" nogil:
     uint32_t zl_get_u32(const unsigned char *p)
     void zl_put_u64(unsigned char *p, uint64_t v)
     uint64_t zl_get_u64(const unsigned char *p)
+    size_t zl_frame_header_size(uint64_t size)
     size_t zl_put_frame_header(unsigned char *p, unsigned flags, uint64_t size)
 
 cdef extern from "zl_poll.h" nogil:

@@ -122,15 +122,9 @@ cdef zl_frame *subscription_frame(zl_socket *s, int subscribe, const unsigned ch
     """How s tells a publisher about a subscription, as libzmq does: SUB with
     a SUBSCRIBE/CANCEL command (0x01/0x00 messages for ZMTP 3.0 peers, see
     engine.pyx), XSUB with its application's 0x01/0x00 message as it is."""
-    cdef zl_frame *f
     if s.type != ZL_XSUB:
         return command_new("SUBSCRIBE" if subscribe else "CANCEL", t, n)
-    f = frame_new(n + 1)
-    if f != NULL:
-        f.data[0] = 1 if subscribe else 0
-        if n:
-            memcpy(f.data + 1, t, n)
-    return f
+    return subscription_message(subscribe, t, n)
 
 cdef int sub_send_all(zl_socket *s, zl_queue *q) noexcept nogil:
     """Appends a SUBSCRIBE command for each of s's subscriptions to q.
@@ -175,12 +169,9 @@ cdef int pub_prefix_elsewhere(zl_socket *s, zl_pipe *skip, const unsigned char *
     return 0
 
 cdef void xpub_notify(zl_socket *s, int subscribe, const unsigned char *t, size_t n) noexcept nogil:
-    cdef zl_frame *f = frame_new(n + 1)
+    cdef zl_frame *f = subscription_message(subscribe, t, n)
     if f == NULL:
         return      # out of memory: the application misses this notice
-    f.data[0] = 1 if subscribe else 0
-    if n:
-        memcpy(f.data + 1, t, n)
     queue_push(&s.xpub_rx, f)
 
 cdef void pub_apply(zl_socket *s, zl_pipe *p, int subscribe, const unsigned char *t, size_t n) noexcept nogil:

@@ -10,8 +10,12 @@
 #   (decoder_direct) so big messages are copied only by the kernel.
 # - Errors are remote protocol violations, returned as codes: reserved flag
 #   bits, MORE on a command, a size over MAXMSGSIZE. The engine drops the peer.
-# - Encoding is a header helper (zl_put_frame_header) used by the engine
-#   straight into its write buffer; the Python helpers below exist for tests.
+# - Encoding is one function, frame_to_wire, used by both write paths of the
+#   engine (the I/O thread's gather and a user thread's inline write): the
+#   header (include/zl_wire.h) straight into the caller's buffer, and where the
+#   body is; for a ZMTP 3.0 peer it turns SUBSCRIBE/CANCEL into RFC 29's
+#   0x01/0x00 messages. The Python helpers at the end wrap these C functions
+#   for the tests; they hold no protocol logic of their own.
 
 cdef enum:
     ZL_DEC_FLAGS = 0
@@ -145,6 +149,51 @@ cdef const char *decoder_strerror(int rc) noexcept nogil:
         return "out of memory"
     return "protocol error"
 
+# ---------------------------------------------------------------- encoding
+
+cdef enum:
+    WIRE_HEAD_MAX = 10       # a long header and a ZMTP 3.0 subscription's 0x01/0x00
+
+cdef size_t frame_to_wire(zl_frame *f, int peer_minor, unsigned char *head,
+                          const unsigned char **body, size_t *body_len) noexcept nogil:
+    """How f goes on the wire to a peer speaking ZMTP 3.peer_minor: writes what
+    comes before the body (at most WIRE_HEAD_MAX bytes) at head and returns its
+    length; *body, *body_len: the rest, sent as it is. ZMTP 3.0 has no
+    SUBSCRIBE/CANCEL commands (they came with RFC 37): to such a peer they go as
+    0x01/0x00 + topic messages (RFC 29)."""
+    cdef int prefix = -1
+    cdef size_t skip = 0, n
+    if (f.flags & ZL_FLAG_COMMAND) and peer_minor == 0:
+        if command_is(f, "SUBSCRIBE"):
+            prefix, skip = 1, 10
+        elif command_is(f, "CANCEL"):
+            prefix, skip = 0, 7
+    body[0] = f.data + skip
+    body_len[0] = f.size - skip
+    if prefix < 0:
+        return zl_put_frame_header(head, f.flags & (ZL_FLAG_MORE | ZL_FLAG_COMMAND), f.size)
+    n = zl_put_frame_header(head, 0, f.size - skip + 1)
+    head[n] = <unsigned char>prefix
+    return n + 1
+
+cdef size_t frame_wire_len(zl_frame *f, int peer_minor) noexcept nogil:
+    """The bytes frame_to_wire puts on the wire for f."""
+    cdef unsigned char head[WIRE_HEAD_MAX]
+    cdef const unsigned char *body
+    cdef size_t body_len
+    return frame_to_wire(f, peer_minor, head, &body, &body_len) + body_len
+
+cdef zl_frame *subscription_message(int subscribe, const unsigned char *topic, size_t n) noexcept nogil:
+    """RFC 29's subscription message: 0x01 (subscribe) or 0x00 (cancel), then
+    the topic (an XSUB's upstream, an XPUB's notice). NULL when out of memory."""
+    cdef zl_frame *f = frame_new(n + 1)
+    if f == NULL:
+        return NULL
+    f.data[0] = 1 if subscribe else 0
+    if n:
+        memcpy(f.data + 1, topic, n)
+    return f
+
 # ---------------------------------------------------------------- greeting
 
 cdef void greeting_encode(unsigned char *g, const char *mechanism, int as_server, int minor) noexcept nogil:
@@ -202,27 +251,66 @@ cdef size_t property_put(unsigned char *p, const char *name, const unsigned char
     return 5 + nl + vlen
 
 cdef int command_is(zl_frame *f, const char *name) noexcept nogil:
-    cdef size_t nl = strlen(name)
-    return f.size >= 1 + nl and f.data[0] == nl and memcmp(f.data + 1, name, nl) == 0
+    cdef size_t want = strlen(name), nl
+    return command_split(f.data, f.size, &nl) == 0 and nl == want and memcmp(f.data + 1, name, nl) == 0
+
+cdef size_t ready_properties(unsigned char *p, const char *socket_type,
+                             const unsigned char *identity, size_t identity_len,
+                             int with_identity) noexcept nogil:
+    """The metadata of our READY at p: Socket-Type, and Identity for the types
+    that send one. p must hold READY_PROPERTIES_MAX bytes (socket types are
+    at most 6 bytes, an identity we send at most 255: setsockopt checks)."""
+    cdef size_t n = property_put(p, "Socket-Type", <const unsigned char *>socket_type, strlen(socket_type))
+    if with_identity:
+        n += property_put(p + n, "Identity", identity, identity_len)
+    return n
+
+cdef enum:
+    READY_PROPERTIES_MAX = 290   # 22 for Socket-Type, 268 for a 255-byte Identity
+
+cdef int property_next(const unsigned char *p, size_t n, size_t *pos,
+                       const unsigned char **name, size_t *name_len,
+                       const unsigned char **value, size_t *value_len) noexcept nogil:
+    """The metadata property (RFC 23) at p[*pos:n], advancing *pos past it.
+    Returns 1, 0 at the end, or -1 when what is left is malformed (a length
+    that points past the end)."""
+    cdef size_t at = pos[0], nl
+    cdef uint32_t vl
+    if at >= n:
+        return 0
+    nl = p[at]
+    if at + 1 + nl + 4 > n:
+        return -1
+    vl = zl_get_u32(p + at + 1 + nl)
+    if at + 5 + nl + vl > n:
+        return -1
+    name[0] = p + at + 1
+    name_len[0] = nl
+    value[0] = p + at + 5 + nl
+    value_len[0] = vl
+    pos[0] = at + 5 + nl + vl
+    return 1
 
 cdef int property_find(const unsigned char *p, size_t n, const char *name,
                        const unsigned char **value, size_t *vlen) noexcept nogil:
     """Finds property `name` in metadata p[0:n]. Returns 1 found, 0 absent,
     -1 malformed metadata."""
     cdef size_t pos = 0, nl, want = strlen(name)
-    cdef uint32_t vl
-    while pos < n:
-        nl = p[pos]
-        if pos + 1 + nl + 4 > n:
-            return -1
-        vl = zl_get_u32(p + pos + 1 + nl)
-        if pos + 5 + nl + vl > n:
-            return -1
-        if nl == want and memcmp(p + pos + 1, name, nl) == 0:
-            value[0] = p + pos + 5 + nl
-            vlen[0] = vl
+    cdef const unsigned char *pname
+    cdef int rc
+    while True:
+        rc = property_next(p, n, &pos, &pname, &nl, value, vlen)
+        if rc <= 0:
+            return rc
+        if nl == want and memcmp(pname, name, nl) == 0:
             return 1
-        pos += 5 + nl + vl
+
+cdef int command_split(const unsigned char *data, size_t n, size_t *name_len) noexcept nogil:
+    """A command frame's body is a 1-byte name length, the name, its data (RFC
+    23): the name's length, or -1 when the body is shorter than that."""
+    if n < 1 or n < 1 + <size_t>data[0]:
+        return -1
+    name_len[0] = data[0]
     return 0
 
 # ------------------------------------------------------- Python test helpers
@@ -272,12 +360,22 @@ cdef class ZMTPDecoder:
         finally:
             frame_free(f)
 
-def encode_frame(body, more=False, command=False):
+def encode_frame(body, more=False, command=False, peer_minor=1):
+    """A frame as the engine writes it (frame_to_wire) to a ZMTP 3.peer_minor peer."""
     cdef bytes b = bytes(body)
-    cdef unsigned char hdr[9]
-    cdef unsigned flags = (ZL_FLAG_MORE if more else 0) | (ZL_FLAG_COMMAND if command else 0)
-    cdef size_t n = zl_put_frame_header(hdr, flags, len(b))
-    return (<char *>hdr)[:n] + b
+    cdef zl_frame *f = frame_new(len(b))
+    cdef unsigned char head[WIRE_HEAD_MAX]
+    cdef const unsigned char *rest
+    cdef size_t rest_len, n
+    if f == NULL:
+        raise MemoryError()
+    try:
+        memcpy(f.data, <char *>b, len(b))
+        f.flags = (ZL_FLAG_MORE if more else 0) | (ZL_FLAG_COMMAND if command else 0)
+        n = frame_to_wire(f, peer_minor, head, &rest, &rest_len)
+        return (<char *>head)[:n] + (<char *>rest)[:rest_len]
+    finally:
+        frame_free(f)
 
 def encode_greeting(mechanism=b"NULL", as_server=False, minor=1):
     cdef unsigned char g[64]
@@ -295,35 +393,43 @@ def parse_greeting(data):
 def encode_command(name, data=b""):
     cdef bytes n = bytes(name), d = bytes(data)
     cdef zl_frame *f = command_new(n, d, len(d))
+    if f == NULL:
+        raise MemoryError()
     try:
         return encode_frame((<char *>f.data)[:f.size], command=True)
     finally:
         frame_free(f)
 
 def encode_ready(socket_type, identity=None):
-    props = bytearray()
-    for name, value in ((b"Socket-Type", bytes(socket_type)), (b"Identity", identity)):
-        if value is not None:
-            props += bytes([len(name)]) + name + len(value).to_bytes(4, "big") + bytes(value)
-    return encode_command(b"READY", bytes(props))
+    """Our READY as the engine makes it (ready_properties)."""
+    cdef bytes t = bytes(socket_type), ident = bytes(identity or b"")
+    cdef unsigned char props[READY_PROPERTIES_MAX]
+    cdef size_t n
+    if len(t) > 6 or len(ident) > 255:
+        raise ValueError("socket type over 6 bytes or identity over 255")
+    n = ready_properties(props, t, ident, len(ident), identity is not None)
+    return encode_command(b"READY", (<char *>props)[:n])
 
 def parse_command(body):
+    """(name, data) of a command frame's body, split as the engine does."""
     cdef bytes b = bytes(body)
-    if len(b) < 1 or len(b) < 1 + b[0]:
+    cdef size_t nl
+    if command_split(b, len(b), &nl) < 0:
         raise ZMTPError("malformed command")
-    return (b[1:1 + b[0]], b[1 + b[0]:])
+    return (b[1:1 + nl], b[1 + nl:])
 
 def parse_properties(data):
+    """The metadata properties, read as the engine reads them (property_next)."""
     cdef bytes b = bytes(data)
+    cdef size_t pos = 0, nl, vl
+    cdef const unsigned char *name
+    cdef const unsigned char *value
+    cdef int rc
     props = {}
-    pos = 0
-    while pos < len(b):
-        nl = b[pos]
-        if pos + 1 + nl + 4 > len(b):
+    while True:
+        rc = property_next(b, len(b), &pos, &name, &nl, &value, &vl)
+        if rc == 0:
+            return props
+        if rc < 0:
             raise ZMTPError("malformed metadata")
-        vl = int.from_bytes(b[pos + 1 + nl:pos + 5 + nl], "big")
-        if pos + 5 + nl + vl > len(b):
-            raise ZMTPError("malformed metadata")
-        props[b[pos + 1:pos + 1 + nl]] = b[pos + 5 + nl:pos + 5 + nl + vl]
-        pos += 5 + nl + vl
-    return props
+        props[(<char *>name)[:nl]] = (<char *>value)[:vl]

@@ -337,3 +337,20 @@ def test_round_trip_any_chunking(frames, data):
             got.append(frame)
     assert [(body, bool(flags & MORE)) for flags, body in got] == frames
     assert all(not flags & COMMAND for flags, _ in got)
+
+
+def test_subscription_commands_become_messages_for_zmtp30():
+    """The engine's one encoder (frame_to_wire): ZMTP 3.0 has no SUBSCRIBE or
+    CANCEL commands, so a 3.0 peer gets RFC 29's 0x01/0x00 + topic message."""
+    subscribe = b"\x09SUBSCRIBE" + b"topic"
+    cancel = b"\x06CANCEL" + b"topic"
+    assert core.encode_frame(subscribe, command=True, peer_minor=1) == b"\x04\x0f" + subscribe
+    assert core.encode_frame(subscribe, command=True, peer_minor=0) == b"\x00\x06\x01topic"
+    assert core.encode_frame(cancel, command=True, peer_minor=0) == b"\x00\x06\x00topic"
+    long_topic = b"t" * 300
+    assert core.encode_frame(b"\x09SUBSCRIBE" + long_topic, command=True, peer_minor=0) == \
+        b"\x02" + (301).to_bytes(8, "big") + b"\x01" + long_topic
+    # other commands and data frames are the same for both versions
+    ping = b"\x04PING\x00\x00"
+    assert core.encode_frame(ping, command=True, peer_minor=0) == core.encode_frame(ping, command=True)
+    assert core.encode_frame(b"data", more=True, peer_minor=0) == b"\x01\x04data"
