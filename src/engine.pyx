@@ -42,6 +42,26 @@ cdef enum:
     LOWAT_MIN = 131072      # bodies missing at least this wait for that much (conn_wait_for_body)
     LOWAT_MAX = 524288
 
+cdef void endpoint_retry_at(zl_ctx *c, zl_endpoint *ep, long long at) noexcept nogil:
+    """Schedules ep's next connect attempt (on ctx.retrying, I/O thread only:
+    the timers never walk the sockets' endpoint lists, which user threads change)."""
+    if ep.retry_at == 0:
+        ep.retry_next = c.retrying
+        c.retrying = ep
+    ep.retry_at = at
+
+cdef void endpoint_retry_cancel(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
+    cdef zl_endpoint **pp = &c.retrying
+    if ep.retry_at == 0:
+        return
+    while pp[0] != NULL:
+        if pp[0] == ep:
+            pp[0] = ep.retry_next
+            break
+        pp = &pp[0].retry_next
+    ep.retry_next = NULL
+    ep.retry_at = 0
+
 cdef void conn_set_buffer(int fd, int which, int size, int is_unix) noexcept nogil:
     """SO_SNDBUF/SO_RCVBUF from the SNDBUF/RCVBUF options: a size > 0 as set,
     0 the OS default. Left at -1, ipc asks for IPC_BUFFER: with the default
@@ -400,24 +420,6 @@ cdef int conn_in(zl_ctx *c, zl_conn *conn) noexcept nogil:
     conn_wait_for_body(conn)    # on every way out: a stale low-water mark would hang the next frame
     return 0
 
-cdef inline void conn_out_append(zl_conn *conn, unsigned char *p, size_t n) noexcept nogil:
-    """Adds n bytes at p to the output, joining the previous piece when contiguous."""
-    cdef iovec *last
-    if n == 0:
-        return
-    if conn.wiov_n > 0:
-        last = &conn.wiov[conn.wiov_n - 1]
-        if <unsigned char *>last.iov_base + last.iov_len == p:
-            last.iov_len += n
-            return
-    conn.wiov[conn.wiov_n].iov_base = p
-    conn.wiov[conn.wiov_n].iov_len = n
-    conn.wiov_n += 1
-
-cdef inline int conn_has_unwritten(zl_conn *conn) noexcept nogil:
-    """Gathered output (wiov) not all written yet."""
-    return conn.wiov_pos < conn.wiov_n
-
 cdef struct gather_room:
     size_t wbuf               # bytes left in the write buffer
     int pieces                # iovecs left
@@ -704,53 +706,3 @@ cdef long long conn_heartbeat(zl_ctx *c, zl_conn *conn, long long now) noexcept 
     if conn.ping_deadline and conn.ping_deadline < next_at:
         next_at = conn.ping_deadline
     return next_at
-
-cdef int conn_write_inline(zl_ctx *c, zl_conn *conn, zl_queue *msg) noexcept nogil:
-    """Called by a user thread, with the lock held, for a message going to an
-    idle connection: writes it straight away instead of waking the I/O thread
-    (two thread switches less per request/reply). Only small messages, and
-    only when the last one went out more than INLINE_GAP_NS ago, so that a
-    stream keeps being batched by the I/O thread. Returns 1 when the message
-    was taken (written, or its unwritten tail handed to the I/O thread), 0
-    when the caller should queue it as usual."""
-    cdef unsigned char buf[INLINE_MAX]
-    cdef size_t total = 0, n = 0, body_len
-    cdef const unsigned char *body
-    cdef zl_frame *f = msg.head
-    cdef ssize_t w
-    cdef long long now
-    if not conn.out_idle or conn.state != ZL_CONN_ACTIVE or conn.in_ready:
-        return 0
-    while f != NULL:
-        total += frame_wire_len(f, conn.peer_minor)
-        if total > INLINE_MAX:
-            return 0
-        f = f.next
-    now = zl_now_ns()
-    if now - conn.last_inline_ns < INLINE_GAP_NS:
-        conn.last_inline_ns = now
-        return 0
-    conn.last_inline_ns = now
-    f = msg.head
-    while f != NULL:
-        n += frame_to_wire(f, conn.peer_minor, buf + n, &body, &body_len)
-        memcpy(buf + n, body, body_len)
-        n += body_len
-        f = f.next
-    w = send(conn.fd, buf, total, MSG_DONTWAIT | MSG_NOSIGNAL)
-    if w <= 0:
-        return 0        # the I/O thread takes it from the pipe (and sees any error)
-    queue_clear(msg)
-    if <size_t>w < total:
-        # the rest must be next on the wire: the idle write buffer takes it
-        memcpy(conn.wbuf, buf + w, total - w)
-        conn.wiov_n = 0
-        conn.wiov_pos = 0
-        conn_out_append(conn, conn.wbuf, total - w)
-        conn.wlen = total - w
-        conn.stream_queued += total - w
-        conn_mark_ready(c, conn)
-    return 1
-
-cdef int conn_pending_output(zl_conn *conn) noexcept nogil:
-    return conn_has_unwritten(conn) or conn.inflight.head != NULL

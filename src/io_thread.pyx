@@ -94,26 +94,6 @@ cdef void listener_accept(zl_ctx *c, zl_listener *l) noexcept nogil:
             continue
         conn_start(c, conn)
 
-cdef void endpoint_retry_at(zl_ctx *c, zl_endpoint *ep, long long at) noexcept nogil:
-    """Schedules ep's next connect attempt (on ctx.retrying, I/O thread only:
-    the timers never walk the sockets' endpoint lists, which user threads change)."""
-    if ep.retry_at == 0:
-        ep.retry_next = c.retrying
-        c.retrying = ep
-    ep.retry_at = at
-
-cdef void endpoint_retry_cancel(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
-    cdef zl_endpoint **pp = &c.retrying
-    if ep.retry_at == 0:
-        return
-    while pp[0] != NULL:
-        if pp[0] == ep:
-            pp[0] = ep.retry_next
-            break
-        pp = &pp[0].retry_next
-    ep.retry_next = NULL
-    ep.retry_at = 0
-
 cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     """Starts one connection attempt; a failure schedules the next one."""
     cdef int fd, rc, one = 1

@@ -10,71 +10,6 @@
 #   the peer pipe's `inq` while the receiver is under RCVHWM, and the rest wait
 #   in `out` up to SNDHWM: an unread PUSH->PULL holds SNDHWM + RCVHWM, as libzmq.
 
-cdef void sock_signal(zl_socket *s) noexcept nogil:
-    """Tells waiters (recv/send/poll, the FD option) that events may have changed.
-    One write per drain: a busy stream does not make a syscall per message."""
-    if not s.sig_pending:
-        s.sig_pending = 1
-        zl_signaler_send(s.sig_wfd)
-
-cdef void ctx_socket_gone(zl_ctx *c) noexcept nogil:
-    """A socket struct was freed (lock held): the last one lets term() and a
-    stopping I/O thread go on."""
-    c.nsockets -= 1
-    if c.nsockets == 0:
-        zl_signaler_send(c.term_wfd)
-        if c.stop:
-            c.io_sleeping = 1       # make ctx_wake write: the thread may be waiting
-            ctx_wake(c)
-
-cdef void sock_free_struct(zl_socket *s) noexcept nogil:
-    """The last step of a socket's life, lock held: it is off every list."""
-    ctx_socket_gone(<zl_ctx *>s.ctx)
-    zl_signaler_close(s.sig_rfd, s.sig_wfd)
-    free(s)
-
-cdef void sock_hold(zl_socket *s) noexcept nogil:
-    """Keeps s's struct alive while this thread uses it without the GIL
-    (see zl_socket.holders). Lock held."""
-    s.holders += 1
-
-cdef void sock_unhold(zl_socket *s) noexcept nogil:
-    """Ends a sock_hold; frees s if the I/O thread tore it down meanwhile.
-    Takes the lock itself."""
-    cdef zl_ctx *c = <zl_ctx *>s.ctx
-    pthread_mutex_lock(&c.lock)
-    s.holders -= 1
-    if s.holders == 0 and s.torn_down:
-        sock_free_struct(s)
-    pthread_mutex_unlock(&c.lock)
-
-cdef void ctx_wake(zl_ctx *c) noexcept nogil:
-    if c.io_sleeping:
-        c.io_sleeping = 0
-        zl_signaler_send(c.wake_wfd)
-
-cdef void ctx_command(zl_ctx *c, zl_cmd *cmd, int kind, void *ptr) noexcept nogil:
-    """Queues cmd (a field of the object it is about) for the I/O thread."""
-    cmd.next = NULL
-    cmd.kind = kind
-    cmd.ptr = ptr
-    if c.cmds_tail == NULL:
-        c.cmds = cmd
-    else:
-        c.cmds_tail.next = cmd
-    c.cmds_tail = cmd
-    ctx_wake(c)
-
-cdef void conn_mark_ready(zl_ctx *c, zl_conn *conn) noexcept nogil:
-    """Asks the I/O thread to flush conn's output and resume its reading."""
-    conn.out_idle = 0
-    if conn.in_ready:
-        return
-    conn.in_ready = 1
-    conn.ready_next = c.ready
-    c.ready = conn
-    ctx_wake(c)
-
 cdef zl_pipe *pipe_new(zl_socket *s, int connect_side) noexcept nogil:
     cdef zl_pipe *p = <zl_pipe *>calloc(1, sizeof(zl_pipe))
     cdef zl_pipe **grown
@@ -136,16 +71,6 @@ cdef void pipe_remove(zl_pipe *p) noexcept nogil:
     free(p.rid)
     free(p)
 
-cdef inline int low_water(int hwm) noexcept nogil:
-    """Where a queue that reached its HWM wakes its waiter again: half way
-    down, so a sender (or a paused reader) at the mark is woken once per
-    half a queue instead of once per freed slot."""
-    return (hwm + 1) // 2
-
-cdef inline int pipe_can_send(zl_pipe *p) noexcept nogil:
-    # IMMEDIATE: queue only for peers whose connection is complete
-    return not p.dead and p.out.msgs < p.sock.sndhwm and (p.active or not p.sock.immediate)
-
 cdef void inproc_transfer(zl_pipe *p) noexcept nogil:
     """Moves whole messages from p.out to the inproc peer's inq while it has room."""
     cdef zl_pipe *q = p.peer
@@ -192,3 +117,25 @@ cdef void pipe_push_msg(zl_pipe *p, zl_queue *msg) noexcept nogil:
     queue_splice(&p.out, msg)
     pipe_kick(p)
     pipe_update(p)
+
+cdef void inproc_unlink(zl_pipe *p, int flush) noexcept nogil:
+    """Separates p from its inproc peer; with flush, p's queued messages are
+    handed over first (a closing socket delivers what it was sent). The peer
+    waits for a new binder if it is connect-side, else it is gone once read."""
+    cdef zl_pipe *q = p.peer
+    if q == NULL:
+        return
+    if flush:
+        queue_splice(&q.inq, &p.out)
+    p.peer = NULL
+    q.peer = NULL
+    p.active = 0
+    q.active = 0
+    pipe_update(p)
+    sock_signal(q.sock)
+    if not q.connect_side:
+        q.dead = 1
+        if q.inq.msgs == 0:
+            pipe_remove(q)
+            return
+    pipe_update(q)

@@ -12,47 +12,9 @@
 #   has_in      the POLLIN condition (a message recv() would return)
 #   has_out     the POLLOUT condition (a message send() would accept)
 #   pipe_gone   p is about to be freed (NULL: nothing to do)
+#   greet       what to say first to a new peer, appended to a queue (NULL:
+#               nothing; a subscriber's subscriptions)
 # Families live in sockets/pair.pyx, pipeline.pyx, reqrep.pyx, pubsub.pyx.
-
-cdef enum:
-    T_SEND = 1 << 0           # send() is allowed
-    T_RECV = 1 << 1           # recv() is allowed
-    T_IDENTITY = 1 << 2       # our READY carries Identity (the ROUTING_ID option)
-    T_ONE_PEER = 1 << 3       # a second peer is refused (PAIR, RFC 31)
-    T_INLINE = 1 << 4         # conversational: a user thread writes an idle connection itself
-    T_SUBSCRIBER = 1 << 5     # sends its subscriptions upstream, all again to each new peer
-    T_PUBLISHER = 1 << 6      # SUBSCRIBE/CANCEL commands from peers are its input
-    T_ROUTER = 1 << 7         # gives each peer a routing id and routes by it
-    T_LB = 1 << 8             # sends round-robin over its pipes with room (zl_socket.lb)
-    T_SUBSCRIBE_OPTION = 1 << 9   # takes the SUBSCRIBE/UNSUBSCRIBE options (SUB)
-
-ctypedef int (*first_send_fn)(zl_socket *s, zl_frame *f) noexcept nogil
-ctypedef int (*sock_fn)(zl_socket *s) noexcept nogil
-ctypedef void (*pipe_fn)(zl_socket *s, zl_pipe *p) noexcept nogil
-
-cdef struct zl_socket_type:
-    const char *name          # as in READY's Socket-Type
-    unsigned peers            # bit (1 << type) for each type it may talk to
-    unsigned flags            # T_*
-    first_send_fn first_send
-    sock_fn xsend
-    sock_fn first_recv
-    sock_fn xrecv
-    sock_fn has_in
-    sock_fn has_out
-    pipe_fn pipe_gone
-
-cdef zl_socket_type SOCKET_TYPES[11]
-
-cdef inline int types_compatible(int ours, int theirs) noexcept nogil:
-    return (SOCKET_TYPES[ours].peers >> theirs) & 1
-
-cdef int socket_type_from_name(const unsigned char *name, size_t n) noexcept nogil:
-    cdef int t
-    for t in range(ZL_NSOCKET_TYPES):
-        if strlen(SOCKET_TYPES[t].name) == n and memcmp(SOCKET_TYPES[t].name, name, n) == 0:
-            return t
-    return -1
 
 cdef int sock_events(zl_socket *s) noexcept nogil:
     cdef zl_socket_type *t = &SOCKET_TYPES[s.type]
@@ -105,6 +67,35 @@ cdef int sock_recv_frame(zl_socket *s, zl_frame **out) noexcept nogil:
     s.rcvmore = 1 if (out[0].flags & ZL_FLAG_MORE) else 0
     return 0
 
+cdef zl_socket *sock_new(zl_ctx *c, int t) noexcept nogil:
+    """A socket of type t with libzmq's default options, not yet on c's list;
+    NULL with errno set when out of memory or descriptors."""
+    cdef zl_socket *s = <zl_socket *>calloc(1, sizeof(zl_socket))
+    cdef unsigned long long seed
+    if s == NULL:
+        errno = ENOMEM
+        return NULL
+    if zl_signaler_open(&s.sig_rfd, &s.sig_wfd) < 0:
+        free(s)
+        return NULL
+    s.ctx = c
+    s.type = t
+    s.sndhwm = s.rcvhwm = ZL_DEFAULT_HWM
+    s.linger = -1
+    s.rcvtimeo = s.sndtimeo = -1
+    s.sndbuf = s.rcvbuf = -1
+    s.reconnect_ivl = ZL_DEFAULT_RECONNECT_IVL
+    s.backlog = ZL_DEFAULT_BACKLOG
+    s.handshake_ivl = ZL_DEFAULT_HANDSHAKE_IVL
+    s.maxmsgsize = -1
+    s.heartbeat_timeout = -1
+    seed = <unsigned long long>zl_now_ms() * 2654435761ULL
+    s.next_rid = <unsigned int>(seed & 0xffffffffULL)   # as libzmq, ids start at a random point
+    queue_init(&s.tx)
+    queue_init(&s.rx)
+    queue_init(&s.envelope)
+    return s
+
 # ------------------------------------------------- peers coming and going
 
 cdef int sock_takes_another_peer(zl_socket *s) noexcept nogil:
@@ -120,8 +111,8 @@ cdef int sock_takes_another_peer(zl_socket *s) noexcept nogil:
 cdef int sock_greet_peer(zl_socket *s, zl_queue *out) noexcept nogil:
     """What s says first to a new (or returning) peer, appended to out: a
     subscriber's subscriptions. 0, or -1 when out of memory."""
-    if SOCKET_TYPES[s.type].flags & T_SUBSCRIBER:
-        return sub_send_all(s, out)
+    if SOCKET_TYPES[s.type].greet != NULL:
+        return SOCKET_TYPES[s.type].greet(s, out)
     return 0
 
 # ------------------------------------------- helpers the families share

@@ -13,6 +13,16 @@
 # - The ROUTER finds a pipe by routing id in a hash table of buckets chained
 #   through the pipes (zl_pipe.rid_next), grown as pipes come.
 
+cdef inline int low_water(int hwm) noexcept nogil:
+    """Where a queue that reached its HWM wakes its waiter again: half way
+    down, so a sender (or a paused reader) at the mark is woken once per
+    half a queue instead of once per freed slot."""
+    return (hwm + 1) // 2
+
+cdef inline int pipe_can_send(zl_pipe *p) noexcept nogil:
+    # IMMEDIATE: queue only for peers whose connection is complete
+    return not p.dead and p.out.msgs < p.sock.sndhwm and (p.active or not p.sock.immediate)
+
 cdef enum:
     PIPESET_FQ = 0
     PIPESET_LB = 1

@@ -4,7 +4,7 @@
 cdef void socket_type_set(int t, const char *name, unsigned peers, unsigned flags,
                           first_send_fn first_send, sock_fn xsend, sock_fn first_recv,
                           sock_fn xrecv, sock_fn has_in, sock_fn has_out,
-                          pipe_fn pipe_gone) noexcept nogil:
+                          pipe_fn pipe_gone, greet_fn greet=NULL) noexcept nogil:
     SOCKET_TYPES[t].name = name
     SOCKET_TYPES[t].peers = peers
     SOCKET_TYPES[t].flags = flags
@@ -15,6 +15,7 @@ cdef void socket_type_set(int t, const char *name, unsigned peers, unsigned flag
     SOCKET_TYPES[t].has_in = has_in
     SOCKET_TYPES[t].has_out = has_out
     SOCKET_TYPES[t].pipe_gone = pipe_gone
+    SOCKET_TYPES[t].greet = greet
 
 cdef unsigned _types(int a, int b=-1, int c=-1) noexcept nogil:
     cdef unsigned m = 1u << a
@@ -24,13 +25,13 @@ cdef unsigned _types(int a, int b=-1, int c=-1) noexcept nogil:
         m |= 1u << c
     return m
 
-# type, name, peers, flags; first_send, xsend; first_recv, xrecv; has_in, has_out; pipe_gone
+# type, name, peers, flags; first_send, xsend; first_recv, xrecv; has_in, has_out; pipe_gone[, greet]
 socket_type_set(ZL_PAIR, "PAIR", _types(ZL_PAIR), T_SEND | T_RECV | T_ONE_PEER | T_INLINE,
                 first_send_when_room, pair_send, NULL, fq_recv, fq_has_message, pair_has_out, NULL)
 socket_type_set(ZL_PUB, "PUB", _types(ZL_SUB, ZL_XSUB), T_SEND | T_PUBLISHER,
                 NULL, pub_send, NULL, NULL, NULL, always, NULL)
 socket_type_set(ZL_SUB, "SUB", _types(ZL_PUB, ZL_XPUB), T_RECV | T_SUBSCRIBER | T_SUBSCRIBE_OPTION,
-                NULL, NULL, NULL, sub_recv, sub_filter_inq, NULL, NULL)
+                NULL, NULL, NULL, sub_recv, sub_filter_inq, NULL, NULL, sub_send_all)
 socket_type_set(ZL_REQ, "REQ", _types(ZL_REP, ZL_ROUTER), T_SEND | T_RECV | T_IDENTITY | T_INLINE | T_LB,
                 req_first_send, req_send, req_first_recv, req_recv, req_has_in, req_has_out, NULL)
 socket_type_set(ZL_REP, "REP", _types(ZL_REQ, ZL_DEALER), T_SEND | T_RECV | T_INLINE,
@@ -48,4 +49,4 @@ socket_type_set(ZL_PUSH, "PUSH", _types(ZL_PULL), T_SEND | T_LB,
 socket_type_set(ZL_XPUB, "XPUB", _types(ZL_SUB, ZL_XSUB), T_SEND | T_RECV | T_PUBLISHER,
                 NULL, pub_send, NULL, xpub_recv, xpub_has_in, always, xpub_pipe_gone)
 socket_type_set(ZL_XSUB, "XSUB", _types(ZL_PUB, ZL_XPUB), T_SEND | T_RECV | T_SUBSCRIBER,
-                NULL, xsub_send, NULL, fq_recv, fq_has_message, always, NULL)
+                NULL, xsub_send, NULL, fq_recv, fq_has_message, always, NULL, sub_send_all)

@@ -1,6 +1,8 @@
 # cython: language_level=3
-# zmqlite._core: the engine, compiled from the parts below (see DESIGN.md).
-# The order is that of the layers, bottom up.
+# zmqlite._core: the engine, compiled from the parts below.
+# The order is that of the layers, bottom up: a part calls only the parts
+# above it in this list (a socket type's hooks, reached through SOCKET_TYPES,
+# are how the pipes and the engine call up into the socket families).
 
 import os as _os
 import sys as _sys
@@ -24,8 +26,12 @@ from zl cimport *
 include "errors.pyx"
 include "msg.pyx"
 include "zmtp/codec.pyx"
-include "pipe.pyx"
+include "sockets/types.pyx"
+include "sockets/subscriptions.pyx"
+include "wakeups.pyx"
+include "conn_write.pyx"
 include "sockets/routing.pyx"
+include "pipe.pyx"
 include "sockets/base.pyx"
 include "sockets/pipeline.pyx"
 include "sockets/reqrep.pyx"
@@ -35,6 +41,9 @@ include "engine.pyx"
 include "io_thread.pyx"
 include "transport.pyx"
 include "context.pyx"
+include "inproc.pyx"
+include "wait.pyx"
+include "frames.pyx"
 include "socket.pyx"
 include "poll.pyx"
 include "proxy.pyx"

@@ -1,0 +1,125 @@
+# Frames <-> Python objects, on the user's thread with the GIL: the one copy
+# send() makes (or the large bytes it lends) and the bytes or Frame recv()
+# returns (a Frame owns the received buffer itself). zmqlite.frame (the
+# Python Frame class) is imported on first use: plain bytes never need it.
+
+# Frames for copy=False (zmqlite.frame, imported on first use: the plain
+# bytes path never needs it).
+cdef object _frame_module = None
+
+cdef object _frames():
+    global _frame_module
+    if _frame_module is None:
+        import zmqlite.frame as m
+        _frame_module = m
+    return _frame_module
+
+cdef class _FrameBase:
+    """The data of a zmqlite.Frame, exported through the buffer protocol:
+    either a received zl_frame, owned and freed with this object, so that
+    recv(copy=False) copies nothing (a 2 GiB frame once cost two more copies
+    and their page faults, about 10 s, where pyzmq wraps libzmq's buffer), or
+    a bytes object for frames made from Python data. zmqlite.Frame subclasses
+    it (a Python class can export a buffer only from Python 3.12 on)."""
+    cdef zl_frame *_f               # owned received frame, or NULL
+    cdef object _data               # bytes holding the data when _f is NULL
+    cdef const unsigned char *_ptr
+    cdef Py_ssize_t _len
+
+    def __cinit__(self, *args, **kwargs):
+        self._f = NULL
+        self._data = b""
+        self._ptr = <const unsigned char *>PyBytes_AS_STRING(self._data)
+        self._len = 0
+
+    def __dealloc__(self):
+        if self._f != NULL:
+            frame_free_gil(self._f)
+            self._f = NULL
+
+    def _set_data(self, bytes data not None):
+        """Makes this frame hold data (once, before the frame is used)."""
+        if self._f != NULL:
+            raise RuntimeError("frame data is already set")
+        self._data = data
+        self._ptr = <const unsigned char *>PyBytes_AS_STRING(data)
+        self._len = PyBytes_GET_SIZE(data)
+
+    def _bytes(self):
+        """The data as bytes: the object it is held in, when there is one."""
+        if self._f == NULL:
+            return self._data
+        if self._f.owner != NULL and self._f.size == <size_t>PyBytes_GET_SIZE(<object>self._f.owner):
+            return <object>self._f.owner
+        return PyBytes_FromStringAndSize(<char *>self._ptr, self._len)
+
+    def __len__(self):
+        return self._len
+
+    def __getbuffer__(self, Py_buffer *view, int flags):
+        if flags & PyBUF_WRITABLE:
+            raise BufferError("a Frame is read-only")
+        PyBuffer_FillInfo(view, self, <void *>self._ptr, self._len, 1, flags)
+
+    def __releasebuffer__(self, Py_buffer *view):
+        pass
+
+cdef object _frame_from(zl_frame *f, int more, track):
+    """A Frame owning a received zl_frame: no copy."""
+    cdef _FrameBase frame
+    m = _frames()
+    try:
+        frame = _FrameBase.__new__(m.Frame)
+    except BaseException:
+        frame_free_gil(f)
+        raise
+    frame._f = f
+    frame._ptr = f.data
+    frame._len = f.size
+    frame._data = None
+    if more:
+        frame.more = True
+    if track:
+        frame.tracker = m._DONE_TRACKER
+    return frame
+
+cdef zl_frame *frame_for(object data) except NULL:
+    """The frame to send for data: a large bytes object is lent (msg.pyx),
+    anything else with the buffer protocol is copied into C memory."""
+    cdef zl_frame *f
+    cdef Py_buffer view
+    if type(data) is bytes:
+        if PyBytes_GET_SIZE(data) >= BORROW_MIN:
+            return frame_borrow(data)
+        f = frame_new(PyBytes_GET_SIZE(data))
+        if f == NULL:
+            raise MemoryError()
+        memcpy(f.data, PyBytes_AS_STRING(data), f.size)
+        return f
+    if isinstance(data, str):
+        raise TypeError("unicode not allowed, use send_string")
+    if isinstance(data, _FrameBase) and (<_FrameBase>data)._f == NULL:
+        return frame_for((<_FrameBase>data)._data)    # a large one is lent, not copied
+    if hasattr(data, "buffer") and not PyObject_CheckBuffer(data):
+        data = data.buffer      # a Frame-like object
+    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+    f = frame_new(view.len)
+    if f != NULL:
+        memcpy(f.data, view.buf, view.len)
+    PyBuffer_Release(&view)
+    if f == NULL:
+        raise MemoryError()
+    return f
+
+cdef object bytes_from(zl_frame *f):
+    """recv()'s bytes for a frame (freed here): the sender's own bytes object
+    when the frame lends a whole one (inproc), else a copy of the C memory."""
+    cdef object result
+    try:
+        if f.owner != NULL and f.size == <size_t>PyBytes_GET_SIZE(<object>f.owner):
+            result = <object>f.owner      # immutable, so sharing it is safe
+        else:
+            result = PyBytes_FromStringAndSize(<char *>f.data, f.size)
+    finally:
+        frame_free_gil(f)
+    return result
