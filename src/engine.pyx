@@ -1,12 +1,15 @@
-# The engine: one TCP/IPC connection speaking ZMTP 3.1 with the NULL mechanism.
+# The engine: one TCP/IPC connection speaking ZMTP 3.1, its security handshake
+# delegated to the connection's mechanism (src/mechanisms/).
 # Runs only on the I/O thread, without the GIL; it takes the context lock just
 # to splice batches of frames to and from the pipe.
 #
 # Rules:
 # - Greeting: we send our 64 bytes at once and check the peer's as its bytes
 #   arrive, dropping a non-ZMTP-3 peer at the first bad byte (ZMTP.md).
-# - Handshake: READY with Socket-Type (and Identity for REQ/DEALER/ROUTER)
-#   each way; an incompatible peer type or an ERROR closes the connection.
+# - Handshake: the mechanism's commands (NULL: READY with Socket-Type, and
+#   Identity for REQ/DEALER/ROUTER, each way) until it hands over the peer's
+#   metadata; an incompatible peer type, or a mechanism that says no, closes
+#   the connection (conn_attach).
 # - Reading fills a 64 KiB buffer and decodes every frame in it; a large body
 #   is read straight into its frame. Completed messages are handed to the pipe
 #   in one batch per read. At RCVHWM we stop reading (TCP back-pressure).
@@ -92,6 +95,7 @@ cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_list
         free(conn)
         return NULL
     conn.sock = s
+    conn.mech = &NULL_MECHANISM     # the only one so far: the socket's option will choose
     conn.fd = fd
     conn.ep = ep
     conn.lst = lst
@@ -129,7 +133,7 @@ cdef void conn_set_events(zl_ctx *c, zl_conn *conn, int events) noexcept nogil:
 
 cdef void conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
     """The TCP/IPC connection is up: send our greeting, read the peer's."""
-    greeting_encode(conn.wbuf, "NULL", 0, 1)
+    greeting_encode(conn.wbuf, conn.mech.name, 0, 1)
     conn_out_append(conn, conn.wbuf, 64)
     conn.wlen = 64
     conn.stream_queued = 64
@@ -137,31 +141,15 @@ cdef void conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
     conn.handshake_deadline = zl_now_ms() + conn.handshake_ivl if conn.handshake_ivl > 0 else 0
     conn_set_events(c, conn, ZL_EV_IN | ZL_EV_OUT)
 
-cdef int conn_queue_ready(zl_conn *conn) noexcept nogil:
-    """Queues our READY. 0, or -1 when out of memory (the peer is dropped)."""
-    cdef zl_socket *s = conn.sock
-    cdef unsigned char props[READY_PROPERTIES_MAX]
-    cdef size_t n
-    cdef zl_frame *ready
-    pthread_mutex_lock(&(<zl_ctx *>s.ctx).lock)    # setsockopt(ROUTING_ID) writes it
-    n = ready_properties(props, SOCKET_TYPES[s.type].name, s.routing_id, s.routing_id_len,
-                         SOCKET_TYPES[s.type].flags & T_IDENTITY)
-    pthread_mutex_unlock(&(<zl_ctx *>s.ctx).lock)
-    ready = command_new("READY", props, n)
-    if ready == NULL:
-        return -1
-    queue_push(&conn.ctrl, ready)
-    return 0
-
-cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
-    """The peer's READY: check its socket type, then attach the pipe. 0 or -1."""
+cdef int conn_attach(zl_ctx *c, zl_conn *conn, const unsigned char *meta, size_t meta_len) noexcept nogil:
+    """The handshake is complete: check the peer's socket type in its
+    metadata, then attach the pipe (and give the peer its routing id). 0, or
+    -1 to drop the peer."""
     cdef const unsigned char *value
     cdef size_t vlen
     cdef zl_socket *s = conn.sock
     cdef zl_pipe *p
-    if not command_is(f, "READY"):
-        return -1
-    if property_find(f.data + 6, f.size - 6, "Socket-Type", &value, &vlen) != 1:
+    if property_find(meta, meta_len, "Socket-Type", &value, &vlen) != 1:
         return -1
     conn.peer_type = socket_type_from_name(value, vlen)
     if conn.peer_type < 0 or not types_compatible(s.type, conn.peer_type):
@@ -186,7 +174,7 @@ cdef int conn_on_ready(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
         if p == NULL:       # out of memory: this peer is refused
             pthread_mutex_unlock(&c.lock)
             return -1
-    if property_find(f.data + 6, f.size - 6, "Identity", &value, &vlen) != 1:
+    if property_find(meta, meta_len, "Identity", &value, &vlen) != 1:
         vlen = 0
     if router_assign_rid(s, p, value, vlen) < 0:
         if conn.ep == NULL:
@@ -283,11 +271,11 @@ cdef int conn_consume(zl_ctx *c, zl_conn *conn, const unsigned char *data, size_
                 return -1
             if conn.greeting_len < 64:
                 continue
-            if not greeting_mechanism_is(conn.greeting, "NULL"):
+            if not mechanism_greeting_matches(conn.mech, conn.greeting):
                 return -1
             conn.peer_minor = conn.greeting[11]
             conn.state = ZL_CONN_HANDSHAKE
-            if conn_queue_ready(conn) < 0:
+            if conn.mech.start(conn) < 0:
                 return -1
             conn_mark_ready_nolock(c, conn)
             continue
@@ -303,9 +291,13 @@ cdef int conn_consume(zl_ctx *c, zl_conn *conn, const unsigned char *data, size_
 
 cdef int conn_on_frame(zl_ctx *c, zl_conn *conn, zl_frame *f, zl_queue *batch) noexcept nogil:
     cdef int rc = 0
+    cdef const unsigned char *meta
+    cdef size_t meta_len
     if f.flags & ZL_FLAG_COMMAND:
         if conn.state == ZL_CONN_HANDSHAKE:
-            rc = conn_on_ready(c, conn, f)
+            rc = conn.mech.on_command(conn, f, &meta, &meta_len)
+            if rc == 1:
+                rc = conn_attach(c, conn, meta, meta_len)
         elif (SOCKET_TYPES[conn.sock.type].flags & T_PUBLISHER) and \
                 (command_is(f, "SUBSCRIBE") or command_is(f, "CANCEL")):
             queue_push(batch, f)     # applied by the socket, in order with 3.0-style ones

@@ -171,8 +171,11 @@ cdef struct zl_decoder:
     zl_frame *cur             # frame whose body is being filled
     size_t filled
 
+cdef struct zl_mechanism
+
 cdef struct zl_conn:               # I/O thread only, but the fields marked (lock)
     zl_socket *sock
+    const zl_mechanism *mech  # the security mechanism (src/mechanisms/)
     zl_conn *next             # in ctx.conns (I/O thread only)
     zl_conn *ready_next       # (lock) in ctx.ready list
     int in_ready              # (lock) on ctx.ready
