@@ -48,6 +48,18 @@
 #define ZL_OPT_HEARTBEAT_IVL 75
 #define ZL_OPT_HEARTBEAT_TTL 76
 #define ZL_OPT_HEARTBEAT_TIMEOUT 77
+/* accepted and reported back, without effect yet (README, compatibility table) */
+#define ZL_OPT_AFFINITY 4
+#define ZL_OPT_RATE 8
+#define ZL_OPT_RECOVERY_IVL 9
+#define ZL_OPT_MULTICAST_HOPS 25
+#define ZL_OPT_TCP_KEEPALIVE 34
+#define ZL_OPT_TCP_KEEPALIVE_CNT 35
+#define ZL_OPT_TCP_KEEPALIVE_IDLE 36
+#define ZL_OPT_TCP_KEEPALIVE_INTVL 37
+#define ZL_OPT_TOS 57
+#define ZL_OPT_CONNECT_TIMEOUT 79
+#define ZL_OPT_TCP_MAXRT 80
 
 /* send/recv flags */
 #define ZL_DONTWAIT 1

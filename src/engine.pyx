@@ -5,7 +5,7 @@
 #
 # Rules:
 # - Greeting: we send our 64 bytes at once and check the peer's as its bytes
-#   arrive, dropping a non-ZMTP-3 peer at the first bad byte (ZMTP.md).
+#   arrive, dropping a non-ZMTP-3 peer at the first bad byte (docs/zmtp.md).
 # - Handshake: the mechanism's commands (NULL: READY with Socket-Type, and
 #   Identity for REQ/DEALER/ROUTER, each way) until it hands over the peer's
 #   metadata; an incompatible peer type, or a mechanism that says no, closes

@@ -3,33 +3,6 @@
 # lock; waiting happens with the GIL released.
 
 
-# options with an int value held in the zl_socket
-cdef dict _INT_OPTIONS = {
-    ZL_OPT_LINGER: "linger", ZL_OPT_SNDHWM: "sndhwm", ZL_OPT_RCVHWM: "rcvhwm",
-    ZL_OPT_RCVTIMEO: "rcvtimeo", ZL_OPT_SNDTIMEO: "sndtimeo",
-    ZL_OPT_RECONNECT_IVL: "reconnect_ivl", ZL_OPT_RECONNECT_IVL_MAX: "reconnect_ivl_max",
-    ZL_OPT_BACKLOG: "backlog", ZL_OPT_IPV6: "ipv6", ZL_OPT_IMMEDIATE: "immediate",
-    ZL_OPT_HANDSHAKE_IVL: "handshake_ivl", ZL_OPT_MAXMSGSIZE: "maxmsgsize",
-    ZL_OPT_ROUTER_MANDATORY: "router_mandatory", ZL_OPT_ROUTER_HANDOVER: "router_handover",
-    ZL_OPT_XPUB_VERBOSE: "xpub_verbose",
-    ZL_OPT_HEARTBEAT_IVL: "heartbeat_ivl", ZL_OPT_HEARTBEAT_TTL: "heartbeat_ttl",
-    ZL_OPT_HEARTBEAT_TIMEOUT: "heartbeat_timeout",
-    ZL_OPT_SNDBUF: "sndbuf", ZL_OPT_RCVBUF: "rcvbuf",
-}
-# options libzmq has that we accept and report back but that change nothing
-# yet (TCP keepalive, multicast, TOS, timeouts of later issues); each is
-# listed in the README's compatibility table.
-cdef dict _STORED_INT_OPTIONS = {
-    4: 0,        # AFFINITY
-    8: 100,      # RATE
-    9: 10000,    # RECOVERY_IVL
-    25: 1,       # MULTICAST_HOPS
-    34: -1, 35: -1, 36: -1, 37: -1,   # TCP_KEEPALIVE, _CNT, _IDLE, _INTVL
-    57: 0,       # TOS
-    79: 0,       # CONNECT_TIMEOUT
-    80: 0,       # TCP_MAXRT
-}
-
 cdef class Socket:
     """A zmqlite socket (see zmqlite.Socket for the pyzmq-style helpers)."""
 
@@ -545,8 +518,8 @@ cdef class Socket:
     def setsockopt(self, int option, value):
         cdef zl_socket *s = self._sock()
         cdef zl_ctx *c = <zl_ctx *>s.ctx
+        cdef zl_int_option *o
         cdef bytes b
-        cdef int i
         if option == ZL_OPT_SUBSCRIBE or option == ZL_OPT_UNSUBSCRIBE:
             if not (SOCKET_TYPES[s.type].flags & T_SUBSCRIBE_OPTION):
                 raise _zmq_error(EINVAL, None)
@@ -569,55 +542,15 @@ cdef class Socket:
             s.routing_id_len = len(b)
             pthread_mutex_unlock(&c.lock)
             return
-        name = _INT_OPTIONS.get(option)
-        if name is None and option not in _STORED_INT_OPTIONS:
-            raise _zmq_error(EINVAL, None)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError("option %d takes an int, got %r" % (option, value))
-        if name is None:
-            self._stored[option] = value
-            return
-        if not (-2**63 <= value < 2**63):
-            raise _zmq_error(EINVAL, None)
-        if option != ZL_OPT_MAXMSGSIZE and not (-2**31 <= value < 2**31):
-            raise _zmq_error(EINVAL, None)
-        if option in (ZL_OPT_SNDHWM, ZL_OPT_RCVHWM, ZL_OPT_RECONNECT_IVL_MAX, ZL_OPT_BACKLOG,
-                      ZL_OPT_HANDSHAKE_IVL, ZL_OPT_HEARTBEAT_IVL, ZL_OPT_HEARTBEAT_TTL) and value < 0:
-            raise _zmq_error(EINVAL, None)
-        if option in (ZL_OPT_LINGER, ZL_OPT_RCVTIMEO, ZL_OPT_SNDTIMEO, ZL_OPT_RECONNECT_IVL,
-                      ZL_OPT_MAXMSGSIZE, ZL_OPT_HEARTBEAT_TIMEOUT, ZL_OPT_SNDBUF, ZL_OPT_RCVBUF) \
-                and value < -1:
-            raise _zmq_error(EINVAL, None)
-        pthread_mutex_lock(&c.lock)
-        if option == ZL_OPT_LINGER: s.linger = value
-        elif option == ZL_OPT_SNDHWM: s.sndhwm = value if value > 0 else 0x7fffffff
-        elif option == ZL_OPT_RCVHWM: s.rcvhwm = value if value > 0 else 0x7fffffff
-        elif option == ZL_OPT_RCVTIMEO: s.rcvtimeo = value
-        elif option == ZL_OPT_SNDBUF: s.sndbuf = value
-        elif option == ZL_OPT_RCVBUF: s.rcvbuf = value
-        elif option == ZL_OPT_SNDTIMEO: s.sndtimeo = value
-        elif option == ZL_OPT_RECONNECT_IVL: s.reconnect_ivl = value
-        elif option == ZL_OPT_RECONNECT_IVL_MAX: s.reconnect_ivl_max = value
-        elif option == ZL_OPT_BACKLOG: s.backlog = value
-        elif option == ZL_OPT_IPV6: s.ipv6 = 1 if value else 0
-        elif option == ZL_OPT_IMMEDIATE: s.immediate = 1 if value else 0
-        elif option == ZL_OPT_HANDSHAKE_IVL: s.handshake_ivl = value
-        elif option == ZL_OPT_MAXMSGSIZE: s.maxmsgsize = value
-        elif option == ZL_OPT_ROUTER_MANDATORY: s.router_mandatory = 1 if value else 0
-        elif option == ZL_OPT_ROUTER_HANDOVER: s.router_handover = 1 if value else 0
-        elif option == ZL_OPT_XPUB_VERBOSE: s.xpub_verbose = 1 if value else 0
-        elif option == ZL_OPT_HEARTBEAT_IVL: s.heartbeat_ivl = value
-        elif option == ZL_OPT_HEARTBEAT_TTL: s.heartbeat_ttl = value
-        elif option == ZL_OPT_HEARTBEAT_TIMEOUT: s.heartbeat_timeout = value
-        if option == ZL_OPT_SNDHWM or option == ZL_OPT_IMMEDIATE:
-            for i in range(s.npipes):
-                pipe_update(s.pipes[i])     # which pipes have room may have changed
-        # a raised HWM may unblock a sender or a paused connection
-        sock_signal(s)
-        pthread_mutex_unlock(&c.lock)
+        o = int_option(option)
+        if o == NULL:
+            raise _zmq_error(EINVAL, "Invalid argument: %s cannot be set on a zmqlite socket"
+                             % option_name(option))
+        set_int_option(s, o, value, self._stored)
 
     def getsockopt(self, int option):
         cdef zl_socket *s = self._sock()
+        cdef zl_int_option *o
         if option == ZL_OPT_ROUTING_ID:
             return (<char *>s.routing_id)[:s.routing_id_len]
         if option == ZL_OPT_LAST_ENDPOINT:
@@ -632,28 +565,9 @@ cdef class Socket:
             return self._events()
         if option == ZL_OPT_MECHANISM:
             return 0
-        if option == ZL_OPT_LINGER: return s.linger
-        if option == ZL_OPT_SNDHWM: return 0 if s.sndhwm == 0x7fffffff else s.sndhwm
-        if option == ZL_OPT_RCVHWM: return 0 if s.rcvhwm == 0x7fffffff else s.rcvhwm
-        if option == ZL_OPT_RCVTIMEO: return s.rcvtimeo
-        if option == ZL_OPT_SNDBUF: return s.sndbuf
-        if option == ZL_OPT_RCVBUF: return s.rcvbuf
-        if option == ZL_OPT_SNDTIMEO: return s.sndtimeo
-        if option == ZL_OPT_RECONNECT_IVL: return s.reconnect_ivl
-        if option == ZL_OPT_RECONNECT_IVL_MAX: return s.reconnect_ivl_max
-        if option == ZL_OPT_BACKLOG: return s.backlog
-        if option == ZL_OPT_IPV6: return s.ipv6
-        if option == ZL_OPT_IMMEDIATE: return s.immediate
-        if option == ZL_OPT_HANDSHAKE_IVL: return s.handshake_ivl
-        if option == ZL_OPT_MAXMSGSIZE: return s.maxmsgsize
-        if option == ZL_OPT_ROUTER_MANDATORY: return s.router_mandatory
-        if option == ZL_OPT_ROUTER_HANDOVER: return s.router_handover
-        if option == ZL_OPT_XPUB_VERBOSE: return s.xpub_verbose
-        if option == ZL_OPT_HEARTBEAT_IVL: return s.heartbeat_ivl
-        if option == ZL_OPT_HEARTBEAT_TTL: return s.heartbeat_ttl
-        if option == ZL_OPT_HEARTBEAT_TIMEOUT: return s.heartbeat_timeout
-        if option in _STORED_INT_OPTIONS:
-            return self._stored.get(option, _STORED_INT_OPTIONS[option])
+        o = int_option(option)
+        if o != NULL:
+            return get_int_option(s, o, self._stored)
         raise _zmq_error(EINVAL, None)
 
 

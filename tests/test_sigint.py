@@ -1,8 +1,8 @@
 """Ctrl-C interrupts a blocking call: recv(), Poller.poll(), send() on a full PUSH.
 
 The core waits with the GIL released, so Python's SIGINT handler only runs when
-the wait returns EINTR and the core checks for signals (DESIGN.md, "The GIL-free
-I/O thread"). Each case runs in a child process that prints ``ready`` just
+the wait returns EINTR and the core checks for signals (docs/threading.md, "fork,
+signals"). Each case runs in a child process that prints ``ready`` just
 before blocking; the parent sends SIGINT and expects the child to print
 ``KeyboardInterrupt caught`` and exit within 2 seconds.
 """

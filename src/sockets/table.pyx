@@ -1,5 +1,5 @@
 # Every socket type in one place: its facts and its hooks (sockets/base.pyx).
-# Peers are libzmq's check_socket_type (ZMTP.md).
+# Peers are libzmq's check_socket_type (docs/zmtp.md).
 
 cdef void socket_type_set(int t, const char *name, unsigned peers, unsigned flags,
                           first_send_fn first_send, sock_fn xsend, sock_fn first_recv,

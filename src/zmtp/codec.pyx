@@ -198,7 +198,7 @@ cdef zl_frame *subscription_message(int subscribe, const unsigned char *topic, s
 
 cdef void greeting_encode(unsigned char *g, const char *mechanism, int as_server, int minor) noexcept nogil:
     """The 64-byte greeting (RFC 23): signature, version 3.minor, mechanism,
-    as-server, filler. We send it whole at once (ZMTP.md: never wait for the
+    as-server, filler. We send it whole at once (docs/zmtp.md: never wait for the
     peer's greeting before sending ours)."""
     memset(g, 0, 64)
     g[0] = 0xFF

@@ -1,0 +1,157 @@
+# Socket options: one table of the numeric ones, which drives setsockopt,
+# getsockopt, their checks and their error messages (socket.pyx keeps only
+# the options that are not a number: ROUTING_ID, SUBSCRIBE, LAST_ENDPOINT...).
+# The numbers are libzmq's, from include/zl_constants.h; zmqlite/constants.py
+# has the same ones for Python, and tests/unit/test_constants.py checks that
+# the two agree (through CONSTANTS below, made from these tables).
+
+cdef enum:
+    OPT_INT = 0           # an int field of zl_socket
+    OPT_BOOL = 1          # an int field holding 0 or 1
+    OPT_HWM = 2           # an int field where 0 (no limit) is stored as INT_MAX
+    OPT_INT64 = 3         # a long long field (MAXMSGSIZE)
+    OPT_STORED = 4        # accepted and reported back, no effect yet (zl_socket has no field)
+
+cdef enum:
+    OPT_HWM_NONE = 0x7fffffff
+
+cdef struct zl_int_option:
+    int option            # libzmq's number, ZL_OPT_*
+    const char *name      # pyzmq's name, for error messages and CONSTANTS
+    int kind              # OPT_*
+    long long lowest      # the smallest value accepted (-1 or 0)
+    long long default     # OPT_STORED: what getsockopt reports until set
+    size_t offset         # where the field is in zl_socket
+    int pipes_change      # a change may give or take room in the pipes (pipe_update)
+
+cdef zl_socket _layout      # only its field addresses are used, for the offsets
+
+cdef inline size_t _at(void *field) noexcept nogil:
+    return <size_t>(<char *>field - <char *>&_layout)
+
+cdef zl_int_option INT_OPTIONS[31]
+cdef int N_INT_OPTIONS = 0
+
+cdef void _int_option(int option, const char *name, int kind, long long lowest, size_t offset,
+                      int pipes_change=0, long long default=0) noexcept nogil:
+    global N_INT_OPTIONS
+    cdef zl_int_option *o = &INT_OPTIONS[N_INT_OPTIONS]
+    o.option, o.name, o.kind, o.lowest = option, name, kind, lowest
+    o.offset, o.pipes_change, o.default = offset, pipes_change, default
+    N_INT_OPTIONS += 1
+
+_int_option(ZL_OPT_LINGER, "LINGER", OPT_INT, -1, _at(&_layout.linger))
+_int_option(ZL_OPT_SNDHWM, "SNDHWM", OPT_HWM, 0, _at(&_layout.sndhwm), 1)
+_int_option(ZL_OPT_RCVHWM, "RCVHWM", OPT_HWM, 0, _at(&_layout.rcvhwm))
+_int_option(ZL_OPT_RCVTIMEO, "RCVTIMEO", OPT_INT, -1, _at(&_layout.rcvtimeo))
+_int_option(ZL_OPT_SNDTIMEO, "SNDTIMEO", OPT_INT, -1, _at(&_layout.sndtimeo))
+_int_option(ZL_OPT_SNDBUF, "SNDBUF", OPT_INT, -1, _at(&_layout.sndbuf))
+_int_option(ZL_OPT_RCVBUF, "RCVBUF", OPT_INT, -1, _at(&_layout.rcvbuf))
+_int_option(ZL_OPT_RECONNECT_IVL, "RECONNECT_IVL", OPT_INT, -1, _at(&_layout.reconnect_ivl))
+_int_option(ZL_OPT_RECONNECT_IVL_MAX, "RECONNECT_IVL_MAX", OPT_INT, 0, _at(&_layout.reconnect_ivl_max))
+_int_option(ZL_OPT_BACKLOG, "BACKLOG", OPT_INT, 0, _at(&_layout.backlog))
+_int_option(ZL_OPT_IPV6, "IPV6", OPT_BOOL, 0, _at(&_layout.ipv6))
+_int_option(ZL_OPT_IMMEDIATE, "IMMEDIATE", OPT_BOOL, 0, _at(&_layout.immediate), 1)
+_int_option(ZL_OPT_HANDSHAKE_IVL, "HANDSHAKE_IVL", OPT_INT, 0, _at(&_layout.handshake_ivl))
+_int_option(ZL_OPT_MAXMSGSIZE, "MAXMSGSIZE", OPT_INT64, -1, _at(&_layout.maxmsgsize))
+_int_option(ZL_OPT_ROUTER_MANDATORY, "ROUTER_MANDATORY", OPT_BOOL, 0, _at(&_layout.router_mandatory))
+_int_option(ZL_OPT_ROUTER_HANDOVER, "ROUTER_HANDOVER", OPT_BOOL, 0, _at(&_layout.router_handover))
+_int_option(ZL_OPT_XPUB_VERBOSE, "XPUB_VERBOSE", OPT_BOOL, 0, _at(&_layout.xpub_verbose))
+_int_option(ZL_OPT_HEARTBEAT_IVL, "HEARTBEAT_IVL", OPT_INT, 0, _at(&_layout.heartbeat_ivl))
+_int_option(ZL_OPT_HEARTBEAT_TTL, "HEARTBEAT_TTL", OPT_INT, 0, _at(&_layout.heartbeat_ttl))
+_int_option(ZL_OPT_HEARTBEAT_TIMEOUT, "HEARTBEAT_TIMEOUT", OPT_INT, -1, _at(&_layout.heartbeat_timeout))
+# stored only (README's compatibility table says why each has no effect yet)
+_int_option(ZL_OPT_AFFINITY, "AFFINITY", OPT_STORED, -(1LL << 62), 0, 0, 0)
+_int_option(ZL_OPT_RATE, "RATE", OPT_STORED, -(1LL << 62), 0, 0, 100)
+_int_option(ZL_OPT_RECOVERY_IVL, "RECOVERY_IVL", OPT_STORED, -(1LL << 62), 0, 0, 10000)
+_int_option(ZL_OPT_MULTICAST_HOPS, "MULTICAST_HOPS", OPT_STORED, -(1LL << 62), 0, 0, 1)
+_int_option(ZL_OPT_TCP_KEEPALIVE, "TCP_KEEPALIVE", OPT_STORED, -(1LL << 62), 0, 0, -1)
+_int_option(ZL_OPT_TCP_KEEPALIVE_CNT, "TCP_KEEPALIVE_CNT", OPT_STORED, -(1LL << 62), 0, 0, -1)
+_int_option(ZL_OPT_TCP_KEEPALIVE_IDLE, "TCP_KEEPALIVE_IDLE", OPT_STORED, -(1LL << 62), 0, 0, -1)
+_int_option(ZL_OPT_TCP_KEEPALIVE_INTVL, "TCP_KEEPALIVE_INTVL", OPT_STORED, -(1LL << 62), 0, 0, -1)
+_int_option(ZL_OPT_TOS, "TOS", OPT_STORED, -(1LL << 62), 0, 0, 0)
+_int_option(ZL_OPT_CONNECT_TIMEOUT, "CONNECT_TIMEOUT", OPT_STORED, -(1LL << 62), 0, 0, 0)
+_int_option(ZL_OPT_TCP_MAXRT, "TCP_MAXRT", OPT_STORED, -(1LL << 62), 0, 0, 0)
+
+cdef zl_int_option *int_option(int option) noexcept nogil:
+    """The table's entry for option, or NULL when it is not a numeric one."""
+    cdef int i
+    for i in range(N_INT_OPTIONS):
+        if INT_OPTIONS[i].option == option:
+            return &INT_OPTIONS[i]
+    return NULL
+
+cdef object option_name(int option):
+    """pyzmq's name of option for messages ("option 999" when we know none)."""
+    cdef zl_int_option *o = int_option(option)
+    if o != NULL:
+        return o.name.decode()
+    try:
+        from zmqlite.constants import SocketOption
+        return SocketOption(option).name
+    except (ImportError, ValueError):
+        return "option %d" % option
+
+cdef set_int_option(zl_socket *s, zl_int_option *o, value, dict stored):
+    """setsockopt of a numeric option: checks value, then stores it under the lock."""
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
+    cdef long long v
+    cdef int i
+    if isinstance(value, bool):
+        value = int(value)      # bools are ints to pyzmq: sock.ipv6 = True
+    if not isinstance(value, int):
+        raise TypeError("%s takes an int, got %r" % (o.name.decode(), value))
+    limit = 2**63 if o.kind == OPT_INT64 or o.kind == OPT_STORED else 2**31
+    if not (o.lowest <= value < limit):
+        raise _zmq_error(EINVAL, "Invalid argument: %s = %r (it takes %d and up)" % (o.name.decode(), value, o.lowest))
+    if o.kind == OPT_STORED:
+        stored[o.option] = value
+        return
+    v = value
+    pthread_mutex_lock(&c.lock)
+    if o.kind == OPT_INT64:
+        (<long long *>(<char *>s + o.offset))[0] = v
+    elif o.kind == OPT_BOOL:
+        (<int *>(<char *>s + o.offset))[0] = 1 if v else 0
+    elif o.kind == OPT_HWM:
+        (<int *>(<char *>s + o.offset))[0] = <int>v if v > 0 else OPT_HWM_NONE
+    else:
+        (<int *>(<char *>s + o.offset))[0] = <int>v
+    if o.pipes_change:
+        for i in range(s.npipes):
+            pipe_update(s.pipes[i])     # which pipes have room may have changed
+    sock_signal(s)      # a raised HWM may unblock a sender or a paused connection
+    pthread_mutex_unlock(&c.lock)
+
+cdef object get_int_option(zl_socket *s, zl_int_option *o, dict stored):
+    cdef long long v
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
+    if o.kind == OPT_STORED:
+        return stored.get(o.option, o.default)
+    pthread_mutex_lock(&c.lock)
+    if o.kind == OPT_INT64:
+        v = (<long long *>(<char *>s + o.offset))[0]
+    else:
+        v = (<int *>(<char *>s + o.offset))[0]
+    pthread_mutex_unlock(&c.lock)
+    if o.kind == OPT_HWM and v == OPT_HWM_NONE:
+        return 0
+    return v
+
+cdef dict _constants():
+    """The C numbers as names, from the tables (tests/unit/test_constants.py
+    compares them with zmqlite.constants)."""
+    cdef int i
+    table = {SOCKET_TYPES[i].name.decode(): i for i in range(ZL_NSOCKET_TYPES)}
+    table.update({INT_OPTIONS[i].name.decode(): INT_OPTIONS[i].option for i in range(N_INT_OPTIONS)})
+    table.update({
+        "ROUTING_ID": ZL_OPT_ROUTING_ID, "IDENTITY": ZL_OPT_ROUTING_ID,
+        "SUBSCRIBE": ZL_OPT_SUBSCRIBE, "UNSUBSCRIBE": ZL_OPT_UNSUBSCRIBE,
+        "RCVMORE": ZL_OPT_RCVMORE, "FD": ZL_OPT_FD, "EVENTS": ZL_OPT_EVENTS,
+        "TYPE": ZL_OPT_TYPE, "LAST_ENDPOINT": ZL_OPT_LAST_ENDPOINT, "MECHANISM": ZL_OPT_MECHANISM,
+        "DONTWAIT": ZL_DONTWAIT, "NOBLOCK": ZL_DONTWAIT, "SNDMORE": ZL_SNDMORE,
+        "POLLIN": ZL_POLLIN, "POLLOUT": ZL_POLLOUT, "POLLERR": ZL_POLLERR,
+        "EFSM": ZL_EFSM, "ENOCOMPATPROTO": ZL_ENOCOMPATPROTO, "ETERM": ZL_ETERM,
+        "EMTHREAD": ZL_EMTHREAD,
+    })
+    return table
