@@ -429,6 +429,7 @@ cdef class Socket:
         room, up to SNDTIMEO. Takes ownership of f, also on error."""
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef int rc, w
+        cdef bint held
         cdef long long deadline = -2
         if flags & ZL_SNDMORE:
             f.flags = ZL_FLAG_MORE
@@ -442,6 +443,7 @@ cdef class Socket:
         if rc != EAGAIN or (flags & ZL_DONTWAIT):
             frame_free_gil(f)
             raise _zmq_error(rc, None)
+        held = True
         try:
             deadline = -1 if s.sndtimeo < 0 else zl_now_ms() + s.sndtimeo
             while True:
@@ -453,6 +455,9 @@ cdef class Socket:
                     raise _zmq_error(EAGAIN, None)
                 pthread_mutex_lock(&c.lock)
                 rc = sock_send_frame(s, f)
+                if rc == 0:
+                    s.holders -= 1      # sent, so not closed: let go in the same turn
+                    held = False
                 pthread_mutex_unlock(&c.lock)
                 if rc == 0:
                     f = NULL
@@ -462,13 +467,15 @@ cdef class Socket:
         finally:
             if f != NULL:
                 frame_free_gil(f)
-            sock_unhold(s)
+            if held:
+                sock_unhold(s)
 
     cdef zl_frame *_recv_frame(self, zl_socket *s, int flags) except NULL:
         """Receives one frame, waiting (GIL released) up to RCVTIMEO."""
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef zl_frame *f = NULL
         cdef int rc, w
+        cdef bint held
         cdef long long deadline
         pthread_mutex_lock(&c.lock)
         rc = sock_recv_frame(s, &f)
@@ -479,6 +486,7 @@ cdef class Socket:
             return f
         if rc != EAGAIN or (flags & ZL_DONTWAIT):
             raise _zmq_error(rc, None)
+        held = True
         try:
             deadline = -1 if s.rcvtimeo < 0 else zl_now_ms() + s.rcvtimeo
             while True:
@@ -490,13 +498,19 @@ cdef class Socket:
                     raise _zmq_error(EAGAIN, None)
                 pthread_mutex_lock(&c.lock)
                 rc = sock_recv_frame(s, &f)
+                if rc == 0:
+                    # a frame came, so the struct was not torn down (that empties
+                    # rx and makes recv fail): let go of it in the same turn
+                    s.holders -= 1
+                    held = False
                 pthread_mutex_unlock(&c.lock)
                 if rc == 0:
                     return f
                 if rc != EAGAIN:
                     raise _zmq_error(rc, None)
         finally:
-            sock_unhold(s)
+            if held:
+                sock_unhold(s)
 
     def _events(self):
         """POLLIN/POLLOUT as they stand now; re-arms the FD signal."""
