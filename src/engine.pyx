@@ -65,6 +65,29 @@ cdef void endpoint_retry_cancel(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     ep.retry_next = NULL
     ep.retry_at = 0
 
+cdef void conn_timers(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    """Puts conn on ctx.timed while it has a timer to keep (a handshake that
+    has a deadline, heartbeats of ours, or a TTL the peer asked for), and
+    takes it off when it has none, so the I/O thread's timer pass visits only
+    those (with thousands of connections it ran for each of them per loop)."""
+    conn_timed(c, conn, (conn.state != ZL_CONN_ACTIVE and conn.handshake_deadline > 0) or
+               (conn.state == ZL_CONN_ACTIVE and (conn.heartbeat_ivl > 0 or conn.peer_ttl > 0)))
+
+cdef void conn_timed(zl_ctx *c, zl_conn *conn, int need) noexcept nogil:
+    """Puts conn on ctx.timed (need) or takes it off (a doubly linked list)."""
+    if need and conn.timed_pprev == NULL:
+        conn.timed_next = c.timed
+        if c.timed != NULL:
+            c.timed.timed_pprev = &conn.timed_next
+        c.timed = conn
+        conn.timed_pprev = &c.timed
+    elif not need and conn.timed_pprev != NULL:
+        conn.timed_pprev[0] = conn.timed_next
+        if conn.timed_next != NULL:
+            conn.timed_next.timed_pprev = conn.timed_pprev
+        conn.timed_next = NULL
+        conn.timed_pprev = NULL
+
 cdef void conn_set_buffer(int fd, int which, int size, int is_unix) noexcept nogil:
     """SO_SNDBUF/SO_RCVBUF from the SNDBUF/RCVBUF options: a size > 0 as set,
     0 the OS default. Left at -1, ipc asks for IPC_BUFFER: with the default
@@ -139,6 +162,7 @@ cdef void conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
     conn.stream_queued = 64
     conn.state = ZL_CONN_GREETING
     conn.handshake_deadline = zl_now_ms() + conn.handshake_ivl if conn.handshake_ivl > 0 else 0
+    conn_timers(c, conn)
     conn_set_events(c, conn, ZL_EV_IN | ZL_EV_OUT)
 
 cdef int conn_attach(zl_ctx *c, zl_conn *conn, const unsigned char *meta, size_t meta_len) noexcept nogil:
@@ -216,6 +240,7 @@ cdef int conn_on_command(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
             return -1
         # the peer asks to be dropped when it is silent for TTL deciseconds
         conn.peer_ttl = (<long long>f.data[5] << 8 | f.data[6]) * 100
+        conn_timers(c, conn)
         pong = command_new("PONG", f.data + 7, f.size - 7 if f.size - 7 <= 16 else 16)
         if pong == NULL:
             return 0        # out of memory: the peer gets no answer this time
@@ -298,6 +323,7 @@ cdef int conn_on_frame(zl_ctx *c, zl_conn *conn, zl_frame *f, zl_queue *batch) n
             rc = conn.mech.on_command(conn, f, &meta, &meta_len)
             if rc == 1:
                 rc = conn_attach(c, conn, meta, meta_len)
+                conn_timers(c, conn)        # the handshake's deadline is over
         elif (SOCKET_TYPES[conn.sock.type].flags & T_PUBLISHER) and \
                 (command_is(f, "SUBSCRIBE") or command_is(f, "CANCEL")):
             queue_push(batch, f)     # applied by the socket, in order with 3.0-style ones
@@ -643,6 +669,7 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
     pthread_mutex_unlock(&c.lock)
     zl_poller_del(&c.poller, conn.fd)
     close(conn.fd)
+    conn_timed(c, conn, 0)
     pp = &c.conns
     while pp[0] != NULL:
         if pp[0] == conn:

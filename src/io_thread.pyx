@@ -289,10 +289,11 @@ cdef long long run_timers(zl_ctx *c) noexcept nogil:
         elif next_at < 0 or l.accept_retry_at < next_at:
             next_at = l.accept_retry_at
         l = ln
-    # handshakes that take too long (HANDSHAKE_IVL), heartbeats
-    conn = c.conns
+    # handshakes that take too long (HANDSHAKE_IVL), heartbeats: only the
+    # connections on ctx.timed (conn_timers); closing one takes it off
+    conn = c.timed
     while conn != NULL:
-        cn = conn.next
+        cn = conn.timed_next
         due = conn_heartbeat(c, conn, now)
         if due < 0:
             conn_close(c, conn, 1)

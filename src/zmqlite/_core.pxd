@@ -177,6 +177,8 @@ cdef struct zl_conn:               # I/O thread only, but the fields marked (loc
     zl_socket *sock
     const zl_mechanism *mech  # the security mechanism (src/mechanisms/)
     zl_conn *next             # in ctx.conns (I/O thread only)
+    zl_conn *timed_next       # in ctx.timed: has a handshake deadline or heartbeats (conn_timers)
+    zl_conn **timed_pprev     # the link that points at it there, NULL when not on ctx.timed
     zl_conn *ready_next       # (lock) in ctx.ready list
     int in_ready              # (lock) on ctx.ready
     int fd
@@ -244,6 +246,8 @@ cdef struct zl_ctx:
     zl_socket *sockets        # every socket not yet freed (closing ones included)
     int nsockets
     zl_conn *conns            # every connection (I/O thread only)
+    zl_conn *timed            # the connections with timers, the only ones run_timers visits
+                              # (a thousand quiet peers cost nothing per loop; I/O thread only)
     zl_listener *paused_listeners  # listeners backing off from EMFILE (I/O thread only)
     zl_endpoint *retrying     # endpoints waiting to reconnect (I/O thread only)
     zl_socket *lingering      # closed sockets delivering what LINGER allows (I/O thread only)
