@@ -55,12 +55,7 @@ cdef int _fuzz_io_turn(zl_ctx *c, zl_conn *conn, int events, long long skew) noe
     if c.conns == NULL:
         return 0
     while True:
-        pthread_mutex_lock(&c.lock)
-        ready = c.ready
-        if ready != NULL:
-            c.ready = ready.ready_next
-            ready.in_ready = 0
-        pthread_mutex_unlock(&c.lock)
+        ready = ctx_take_ready(c)
         if ready == NULL:
             break
         conn_ready(c, ready)

@@ -149,6 +149,17 @@ cdef void conn_ready(zl_ctx *c, zl_conn *conn) noexcept nogil:
         if conn_out(c, conn) < 0:
             conn_close(c, conn, 1)
 
+cdef zl_conn *ctx_take_ready(zl_ctx *c) noexcept nogil:
+    """The next connection on the ready list (taken off it), or NULL."""
+    cdef zl_conn *conn
+    pthread_mutex_lock(&c.lock)
+    conn = c.ready
+    if conn != NULL:
+        c.ready = conn.ready_next
+        conn.in_ready = 0
+    pthread_mutex_unlock(&c.lock)
+    return conn
+
 cdef void socket_start_close(zl_ctx *c, zl_socket *s) noexcept nogil:
     cdef zl_listener *l
     cdef zl_listener *ln
@@ -357,12 +368,7 @@ cdef void *io_thread_main(void *arg) noexcept nogil:
             run_command(c, cmd)     # may free the object cmd lives in
         # connections with output queued by user threads
         while True:
-            pthread_mutex_lock(&c.lock)
-            conn = c.ready
-            if conn != NULL:
-                c.ready = conn.ready_next
-                conn.in_ready = 0
-            pthread_mutex_unlock(&c.lock)
+            conn = ctx_take_ready(c)
             if conn == NULL:
                 break
             conn_ready(c, conn)
