@@ -1,0 +1,380 @@
+"""asyncio for zmqlite: ``Context``, ``Socket`` and ``Poller`` whose blocking calls
+return awaitables, as ``zmq.asyncio`` does.
+
+    import zmqlite.asyncio as zaio
+    ctx = zaio.Context()
+    sock = ctx.socket(zmqlite.PULL)
+    msg = await sock.recv()
+
+How it works: every socket has a file descriptor (its FD option) that becomes readable
+when the socket's events may have changed. It is edge-triggered, as libzmq's: after it
+fires, EVENTS must be read until it shows nothing ready. A socket with calls waiting
+registers that FD with the event loop (``add_reader``, so the default loop and uvloop both
+work). When it fires, or when a call is made, the socket tries the waiting calls in order
+without blocking (NOBLOCK), as long as EVENTS allows. Nothing polls in a loop.
+
+- A cancelled ``recv`` never received anything: a call is tried only while its future is
+  pending, so the message stays for the next ``recv``.
+- RCVTIMEO/SNDTIMEO end a waiting call with ``zmqlite.Again``, as the blocking calls do.
+- ``close()`` takes the FD off the loop and cancels the calls still waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import Any, Callable, Sequence
+
+from . import _core
+from .constants import Flag, PollEvent, SocketOption
+from .context import Context as _SyncContext
+from .error import Again, ZMQError
+from .poll import Poller as _SyncPoller
+from .socket import Socket as _SyncSocket
+
+_NOBLOCK = int(Flag.NOBLOCK)
+_SNDMORE = int(Flag.SNDMORE)
+_POLLIN = int(PollEvent.POLLIN)
+_POLLOUT = int(PollEvent.POLLOUT)
+_EVENTS = int(SocketOption.EVENTS)
+_RCVMORE = int(SocketOption.RCVMORE)
+
+
+def _loop() -> asyncio.AbstractEventLoop:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # called outside a coroutine: the loop it will run on
+        return asyncio.get_event_loop_policy().get_event_loop()
+
+
+class _Call:
+    """One waiting call: what to try (returns the result or raises Again) and its future."""
+
+    __slots__ = ("attempt", "future", "timer")
+
+    def __init__(self, attempt: Callable[[], Any], future: asyncio.Future) -> None:
+        self.attempt = attempt
+        self.future = future
+        self.timer: asyncio.TimerHandle | None = None
+
+
+class Socket(_SyncSocket):
+    """A zmqlite socket for asyncio: ``send``, ``recv``, ``poll`` and the helpers built on
+    them (multipart, string, json, pyobj, serialized) return awaitables."""
+
+    _repr_cls = "zmqlite.asyncio.Socket"
+    # state of the asyncio side (class-level defaults, so that they are attributes and
+    # not socket options; see Socket.__setattr__)
+    _loop: asyncio.AbstractEventLoop | None = None
+    _recvs: deque | None = None  # waiting recv calls, oldest first
+    _sends: deque | None = None  # waiting send calls, oldest first
+    _polls: list | None = None  # waiting poll calls: (flags, _Call)
+    _watched_fd: int | None = None  # the FD registered with the loop, or None
+
+    def __init__(self, context: Any = None, socket_type: int | None = None, io_loop: Any = None,
+                 **kwargs: Any) -> None:
+        super().__init__(context, socket_type, **kwargs)
+        self._loop = io_loop
+        self._recvs = deque()
+        self._sends = deque()
+        self._polls = []
+
+    # -- the calls --------------------------------------------------------------------
+
+    def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> asyncio.Future:
+        """An awaitable of the next frame (bytes, or a Frame with copy=False)."""
+        return self._call(self._recvs, lambda: _core.Socket.recv(self, flags | _NOBLOCK, copy, track),
+                          flags, self.rcvtimeo)
+
+    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> asyncio.Future:
+        """An awaitable of the next whole message, a list of frames."""
+        return self._call(self._recvs, lambda: self._recv_message(flags, copy, track),
+                          flags, self.rcvtimeo)
+
+    def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
+             **kwargs: Any) -> asyncio.Future:
+        """An awaitable that is done once the socket took the frame (as the blocking send
+        returns: queued, not delivered)."""
+        return self._call(
+            self._sends, lambda: _core.Socket.send(self, data, flags | _NOBLOCK, copy, track, **kwargs),
+            flags, self.sndtimeo)
+
+    def send_multipart(self, msg_parts: Sequence[Any], flags: int = 0, copy: bool = True,
+                       track: bool = False, **kwargs: Any) -> asyncio.Future:
+        """An awaitable that is done once the socket took the whole message."""
+        parts = list(msg_parts)
+        return self._call(self._sends, lambda: self._send_message(parts, flags, copy, track),
+                          flags, self.sndtimeo)
+
+    def poll(self, timeout: int | None = None, flags: int = _POLLIN) -> asyncio.Future:
+        """An awaitable of the events in ``flags`` that are ready, 0 after ``timeout`` ms."""
+        if self.closed:
+            raise ZMQError(_core_errno("ENOTSUP"))
+        loop = self._get_loop()
+        future = loop.create_future()
+        call = _Call(lambda: None, future)
+        if timeout is not None and timeout >= 0:
+            call.timer = loop.call_later(timeout / 1000.0, _resolve, future, 0)
+        self._polls.append((flags, call))
+        future.add_done_callback(lambda f: self._forget_poll(call))
+        self._handle_events()
+        return future
+
+    def _deserialize(self, recvd: Any, load: Callable[[Any], Any]) -> asyncio.Future:
+        """recv_string/json/pyobj/serialized: chain ``load`` on the awaitable."""
+        future = self._get_loop().create_future()
+
+        def done(f: asyncio.Future) -> None:
+            if future.done():
+                return
+            if f.cancelled():
+                future.cancel()
+                return
+            exc = f.exception()
+            if exc is not None:
+                future.set_exception(exc)
+                return
+            try:
+                future.set_result(load(f.result()))
+            except Exception as e:  # a decoding error belongs to the awaiting code
+                future.set_exception(e)
+
+        recvd.add_done_callback(done)
+        return future
+
+    def close(self, linger: int | None = None) -> None:
+        """Close the socket; calls still waiting are cancelled."""
+        if not self.closed:
+            self._unwatch()
+            for queue in (self._recvs, self._sends):
+                while queue:
+                    _cancel(queue.popleft())
+            for _flags, call in list(self._polls or ()):
+                _cancel(call)
+        super().close(linger)
+
+    # -- how calls wait -----------------------------------------------------------------
+
+    def _get_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = _loop()
+        return self._loop
+
+    def _call(self, queue: deque, attempt: Callable[[], Any], flags: int,
+              timeout_ms: int) -> asyncio.Future:
+        if self.closed:
+            raise ZMQError(_core_errno("ENOTSOCK"))
+        loop = self._get_loop()
+        future = loop.create_future()
+        call = _Call(attempt, future)
+        if not queue:  # nothing waits before it: try at once (and fail at once with NOBLOCK)
+            try:
+                future.set_result(attempt())
+                return future
+            except Again:
+                if flags & _NOBLOCK:
+                    raise
+            except Exception as e:
+                future.set_exception(e)
+                return future
+        if timeout_ms is not None and timeout_ms >= 0:
+            call.timer = loop.call_later(timeout_ms / 1000.0, _expire, call)
+        queue.append(call)
+        future.add_done_callback(lambda f: self._forget(queue, call))
+        self._handle_events()
+        return future
+
+    def _handle_events(self) -> None:
+        """Tries the waiting calls while EVENTS allows them (reading EVENTS re-arms the
+        FD), then keeps the FD on the loop only while something still waits."""
+        while not self.closed:
+            try:
+                events = _core.Socket.getsockopt(self, _EVENTS)
+            except ZMQError as e:  # the context terminated: every waiting call fails
+                self._fail_all(e)
+                return
+            progressed = False
+            if events & _POLLIN and self._recvs:
+                progressed |= self._try_first(self._recvs)
+            if events & _POLLOUT and self._sends:
+                progressed |= self._try_first(self._sends)
+            for flags, call in list(self._polls):
+                if events & flags and not call.future.done():
+                    call.future.set_result(events & flags)
+            if not progressed:
+                break
+        if self._recvs or self._sends or self._polls:
+            self._watch()
+        else:
+            self._unwatch()
+
+    def _try_first(self, queue: deque) -> bool:
+        """Tries the oldest waiting call of queue. True if it finished (either way)."""
+        while queue and queue[0].future.done():  # cancelled or timed out meanwhile
+            queue.popleft()
+        if not queue:
+            return False
+        call = queue[0]
+        try:
+            result = call.attempt()
+        except Again:
+            return False
+        except Exception as e:
+            queue.popleft()
+            _settle(call, exc=e)
+            return True
+        queue.popleft()
+        _settle(call, result=result)
+        return True
+
+    def _recv_message(self, flags: int, copy: bool, track: bool) -> list:
+        # once its first frame is there, a whole message is there
+        if copy:
+            return self._recv_parts(flags | _NOBLOCK)
+        parts = [_core.Socket.recv(self, flags | _NOBLOCK, False, track)]
+        while _core.Socket.getsockopt(self, _RCVMORE):
+            parts.append(_core.Socket.recv(self, _NOBLOCK, False, track))
+        return parts
+
+    def _send_message(self, parts: list, flags: int, copy: bool, track: bool) -> Any:
+        if copy and not track:
+            return self._send_parts(parts, flags | _NOBLOCK)  # all or nothing
+        # after the first frame is taken, the socket takes the rest of the message
+        result = None
+        for i, part in enumerate(parts):
+            more = _SNDMORE if i < len(parts) - 1 else 0
+            result = _core.Socket.send(self, part, (flags & ~_SNDMORE) | more | _NOBLOCK, copy, track)
+        return result
+
+    def _watch(self) -> None:
+        if self._watched_fd is None and not self.closed:
+            fd = _core.Socket.getsockopt(self, int(SocketOption.FD))
+            self._get_loop().add_reader(fd, self._handle_events)
+            self._watched_fd = fd
+
+    def _unwatch(self) -> None:
+        if self._watched_fd is not None:
+            fd, self._watched_fd = self._watched_fd, None
+            loop = self._loop
+            if loop is not None and not loop.is_closed():
+                loop.remove_reader(fd)
+
+    def _forget(self, queue: deque, call: _Call) -> None:
+        if call.timer is not None:
+            call.timer.cancel()
+        if call.future.cancelled() and call in queue:
+            queue.remove(call)
+            if not (self._recvs or self._sends or self._polls):
+                self._unwatch()
+
+    def _forget_poll(self, call: _Call) -> None:
+        if call.timer is not None:
+            call.timer.cancel()
+        self._polls[:] = [(f, c) for f, c in self._polls if c is not call]
+        if not (self._recvs or self._sends or self._polls):
+            self._unwatch()
+
+    def _fail_all(self, exc: ZMQError) -> None:
+        self._unwatch()
+        for queue in (self._recvs, self._sends):
+            while queue:
+                _settle(queue.popleft(), exc=exc)
+        for _flags, call in list(self._polls):
+            _settle(call, exc=exc)
+
+
+def _settle(call: _Call, result: Any = None, exc: BaseException | None = None) -> None:
+    if call.timer is not None:
+        call.timer.cancel()
+    if call.future.done():
+        return
+    if exc is not None:
+        call.future.set_exception(exc)
+    else:
+        call.future.set_result(result)
+
+
+def _cancel(call: _Call) -> None:
+    if call.timer is not None:
+        call.timer.cancel()
+    call.future.cancel()
+
+
+def _expire(call: _Call) -> None:
+    """RCVTIMEO/SNDTIMEO passed: the call fails as the blocking one would."""
+    if not call.future.done():
+        call.future.set_exception(Again())
+
+
+def _resolve(future: asyncio.Future, value: Any) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
+def _core_errno(name: str) -> int:
+    from .constants import Errno
+
+    return int(Errno[name])
+
+
+class Context(_SyncContext):
+    """A zmqlite context whose ``socket()`` makes asyncio sockets."""
+
+    _repr_cls = "zmqlite.asyncio.Context"
+    _socket_class = Socket
+    _instance = None
+    _instance_pid = None
+
+
+class Poller(_SyncPoller):
+    """A Poller whose ``poll()`` returns an awaitable of [(socket, events)]."""
+
+    def poll(self, timeout: float | None = None) -> asyncio.Future:  # type: ignore[override]
+        """An awaitable of the ready (socket, events) pairs, [] after ``timeout`` ms."""
+        loop = _loop()
+        future = loop.create_future()
+        items = list(self._events.items())
+        watched: list[tuple[str, int]] = []
+
+        def check() -> None:
+            if future.done():
+                return
+            try:
+                ready = _core.zmq_poll(items, 0)  # also re-arms the sockets' FDs
+            except Exception as e:
+                future.set_exception(e)
+                return
+            if ready:
+                future.set_result(ready)
+
+        for obj, flags in items:
+            if isinstance(obj, _core.Socket):
+                fd = _core.Socket.getsockopt(obj, int(SocketOption.FD))
+                loop.add_reader(fd, check)
+                watched.append(("r", fd))
+                continue
+            fd = obj if isinstance(obj, int) else obj.fileno()
+            if flags & _POLLIN:
+                loop.add_reader(fd, check)
+                watched.append(("r", fd))
+            if flags & _POLLOUT:
+                loop.add_writer(fd, check)
+                watched.append(("w", fd))
+        timer = None
+        if timeout is not None and timeout >= 0:
+            timer = loop.call_later(timeout / 1000.0, _resolve, future, [])
+
+        def cleanup(_f: asyncio.Future) -> None:
+            if timer is not None:
+                timer.cancel()
+            if loop.is_closed():
+                return
+            for kind, fd in watched:
+                (loop.remove_reader if kind == "r" else loop.remove_writer)(fd)
+
+        future.add_done_callback(cleanup)
+        check()
+        return future
+
+
+__all__ = ["Context", "Socket", "Poller"]
