@@ -57,6 +57,7 @@ cdef class Socket:
     # ----------------------------------------------------------- endpoints
 
     def bind(self, addr):
+        addr = endpoint_str(addr)
         cdef zl_socket *s = self._sock()
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef zl_listener *l
@@ -125,6 +126,7 @@ cdef class Socket:
         pthread_mutex_unlock(&c.lock)
 
     def connect(self, addr):
+        addr = endpoint_str(addr)
         cdef zl_socket *s = self._sock()
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef zl_endpoint *ep
@@ -195,6 +197,7 @@ cdef class Socket:
         pthread_mutex_unlock(&c.lock)
 
     def unbind(self, addr):
+        addr = endpoint_str(addr)
         cdef zl_socket *s = self._sock()
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef zl_listener **pl
@@ -232,6 +235,7 @@ cdef class Socket:
         raise _zmq_error(ENOENT, None)
 
     def disconnect(self, addr):
+        addr = endpoint_str(addr)
         cdef zl_socket *s = self._sock()
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef zl_endpoint **pe

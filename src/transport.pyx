@@ -5,6 +5,15 @@
 import os as _os
 import tempfile as _tempfile
 
+cdef str endpoint_str(object addr):
+    """An endpoint given as str or bytes (ipykernel connects to LAST_ENDPOINT, which
+    is bytes, as pyzmq accepts), as str."""
+    if isinstance(addr, bytes):
+        return addr.decode("utf-8")
+    if not isinstance(addr, str):
+        raise TypeError("endpoint must be str or bytes, not %s" % type(addr).__name__)
+    return addr
+
 cdef tuple split_endpoint(str addr):
     """'tcp://host:port' -> ('tcp', 'host:port'); errno as libzmq for bad ones."""
     if not isinstance(addr, str):

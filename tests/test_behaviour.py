@@ -909,3 +909,25 @@ def test_immediate_queues_only_for_connected_peers(zl, ctx, bound):
             assert time.monotonic() < deadline, "connection never completed"
             push.poll(50, zl.POLLOUT)
     assert recv(pull) == b"now"
+
+
+def test_bytes_endpoints_everywhere_a_str_is_accepted(zl, ctx):
+    """ipykernel connects to getsockopt(LAST_ENDPOINT), which is bytes: pyzmq accepts
+    bytes wherever it accepts a str endpoint."""
+    a, b = ctx.socket(zl.PAIR), ctx.socket(zl.PAIR)
+    a.bind(b"tcp://127.0.0.1:*")
+    endpoint = a.getsockopt(zl.LAST_ENDPOINT)
+    assert isinstance(endpoint, bytes)
+    b.connect(endpoint)
+    b.send(b"over bytes")
+    assert a.poll(5000) and a.recv() == b"over bytes"
+    b.disconnect(endpoint)
+    a.unbind(endpoint)
+    with pytest.raises(TypeError):
+        b.connect(12345)
+
+
+def test_context_and_socket_are_subscriptable_in_annotations(zl):
+    """jupyter_client annotates with zmq.Context[zmq.Socket] (pyzmq's classes are Generic)."""
+    assert zl.Context[zl.Socket] is not None
+    assert zl.Socket[bytes] is not None

@@ -9,6 +9,8 @@ in ``socket()``.
 
 from __future__ import annotations
 
+import types as _types
+
 import atexit
 import errno as _errno
 import os
@@ -94,6 +96,10 @@ class Context(_core.Context):
     _sockets: WeakSet
     _options: dict
     _creator_pid: int
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        # pyzmq's classes are Generic: annotations such as Context[Socket] must evaluate
+        return _types.GenericAlias(cls, item)
 
     def __init__(self, io_threads: int = 1, **kwargs: Any) -> None:
         super().__init__(io_threads=io_threads, **kwargs)

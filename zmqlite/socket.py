@@ -8,6 +8,8 @@ attributes, and adds pyzmq's conveniences. ``send``/``recv`` themselves are
 
 from __future__ import annotations
 
+import types as _types
+
 import errno as _errno
 import json
 import os
@@ -90,6 +92,10 @@ class Socket(_core.Socket):
 
     _repr_cls = "zmqlite.Socket"
     _strict_attrs = True
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        # pyzmq's classes are Generic: annotations such as Context[Socket] must evaluate
+        return _types.GenericAlias(cls, item)
 
     def __init__(self, context: Any = None, socket_type: int | None = None, **kwargs: Any) -> None:
         if context is None:
@@ -188,6 +194,8 @@ class Socket(_core.Socket):
         range, random ports in [min_port, max_port) are tried until one binds,
         raising ZMQBindError after ``max_tries`` ports in use.
         """
+        if isinstance(addr, bytes):
+            addr = addr.decode("utf-8")
         if min_port == 49152 and max_port == 65536:
             self.bind(f"{addr}:*")
             endpoint = self.getsockopt(SocketOption.LAST_ENDPOINT).decode("ascii", "replace")
