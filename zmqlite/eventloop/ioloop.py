@@ -1,0 +1,15 @@
+"""tornado's IOLoop, where pyzmq users import it from (``zmq.eventloop.ioloop``).
+
+Since tornado 5 the IOLoop runs on asyncio and zmqlite sockets need nothing special
+from it: ``install()`` and ``ZMQIOLoop`` remain for old code and change nothing."""
+
+from tornado.ioloop import IOLoop, PeriodicCallback  # noqa: F401
+
+ZMQIOLoop = IOLoop
+
+
+def install() -> None:
+    """Kept for old code: there is no special IOLoop to install any more."""
+
+
+__all__ = ["IOLoop", "PeriodicCallback", "ZMQIOLoop", "install"]
