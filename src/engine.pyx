@@ -65,6 +65,13 @@ cdef void endpoint_retry_cancel(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     ep.retry_next = NULL
     ep.retry_at = 0
 
+cdef inline void conn_failed(zl_conn *conn, int event, long long value) noexcept nogil:
+    """Notes how a handshake failed, for the monitor event conn_close reports
+    (the first reason found is the one reported)."""
+    if conn.state != ZL_CONN_ACTIVE and conn.fail_event == 0:
+        conn.fail_event = event
+        conn.fail_value = value
+
 cdef void conn_timers(zl_ctx *c, zl_conn *conn) noexcept nogil:
     """Puts conn on ctx.timed while it has a timer to keep (a handshake that
     has a deadline, heartbeats of ours, or a TTL the peer asked for), and
@@ -141,6 +148,10 @@ cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_list
     conn_set_buffer(fd, SO_RCVBUF, rcvbuf, not conn.is_tcp)
     decoder_init(&conn.dec, maxmsgsize)
     if ep != NULL:
+        strcpy(conn.endpoint, ep.endpoint)
+    elif lst != NULL:
+        strcpy(conn.endpoint, lst.endpoint)
+    if ep != NULL:
         ep.conn = conn      # conn.pipe is set at READY, under the lock
     conn.next = c.conns
     c.conns = conn
@@ -173,10 +184,14 @@ cdef int conn_attach(zl_ctx *c, zl_conn *conn, const unsigned char *meta, size_t
     cdef size_t vlen
     cdef zl_socket *s = conn.sock
     cdef zl_pipe *p
-    if property_find(meta, meta_len, "Socket-Type", &value, &vlen) != 1:
+    cdef int rc
+    rc = property_find(meta, meta_len, "Socket-Type", &value, &vlen)
+    if rc < 0:
+        conn_failed(conn, ZL_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZL_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_READY)
         return -1
-    conn.peer_type = socket_type_from_name(value, vlen)
+    conn.peer_type = socket_type_from_name(value, vlen) if rc == 1 else -1
     if conn.peer_type < 0 or not types_compatible(s.type, conn.peer_type):
+        conn_failed(conn, ZL_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZL_PROTOCOL_ERROR_ZMTP_INVALID_METADATA)
         return -1
     pthread_mutex_lock(&c.lock)
     if s.closing and conn.ep == NULL:
@@ -228,6 +243,7 @@ cdef int conn_attach(zl_ctx *c, zl_conn *conn, const unsigned char *meta, size_t
     if p.out.head != NULL:
         conn_mark_ready(c, conn)     # messages queued while the peer was away
     sock_signal(s)
+    monitor_event(s, ZL_EVENT_HANDSHAKE_SUCCEEDED, 0, conn.endpoint)
     pthread_mutex_unlock(&c.lock)
     return 0
 
@@ -293,10 +309,13 @@ cdef int conn_consume(zl_ctx *c, zl_conn *conn, const unsigned char *data, size_
             conn.greeting_len += take
             pos += take
             if greeting_check_prefix(conn.greeting, conn.greeting_len) < 0:
+                conn_failed(conn, ZL_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZL_PROTOCOL_ERROR_ZMTP_UNSPECIFIED)
                 return -1
             if conn.greeting_len < 64:
                 continue
             if not mechanism_greeting_matches(conn.mech, conn.greeting):
+                conn_failed(conn, ZL_EVENT_HANDSHAKE_FAILED_PROTOCOL,
+                            ZL_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
                 return -1
             conn.peer_minor = conn.greeting[11]
             conn.state = ZL_CONN_HANDSHAKE
@@ -307,6 +326,7 @@ cdef int conn_consume(zl_ctx *c, zl_conn *conn, const unsigned char *data, size_
         rc = decoder_feed(&conn.dec, data + pos, n - pos, &used, &f)
         pos += used
         if rc < 0:
+            conn_failed(conn, ZL_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZL_PROTOCOL_ERROR_ZMTP_UNSPECIFIED)
             return -1
         if rc == ZL_DEC_NEED_DATA:
             break
@@ -321,6 +341,9 @@ cdef int conn_on_frame(zl_ctx *c, zl_conn *conn, zl_frame *f, zl_queue *batch) n
     if f.flags & ZL_FLAG_COMMAND:
         if conn.state == ZL_CONN_HANDSHAKE:
             rc = conn.mech.on_command(conn, f, &meta, &meta_len)
+            if rc < 0:
+                conn_failed(conn, ZL_EVENT_HANDSHAKE_FAILED_PROTOCOL,
+                            ZL_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND)
             if rc == 1:
                 rc = conn_attach(c, conn, meta, meta_len)
                 conn_timers(c, conn)        # the handshake's deadline is over
@@ -658,12 +681,23 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
             else:
                 pipe_update(p)
         sock_signal(s)
+    # monitor events, in libzmq's order: a connect attempt that never got
+    # through is CLOSED; a connection that did is DISCONNECTED, after how its
+    # handshake failed if it had not finished
+    if conn.state == ZL_CONN_CONNECTING:
+        monitor_event(s, ZL_EVENT_CLOSED, conn.fd, conn.endpoint)
+    else:
+        if conn.state != ZL_CONN_ACTIVE:
+            monitor_event(s, conn.fail_event if conn.fail_event else ZL_EVENT_HANDSHAKE_FAILED_NO_DETAIL,
+                          conn.fail_value, conn.endpoint)
+        monitor_event(s, ZL_EVENT_DISCONNECTED, conn.fd, conn.endpoint)
     if ep != NULL:
         ep.conn = NULL
         # a closed socket still lingering with messages for this endpoint keeps
         # trying: they are delivered once the peer is there, or LINGER ends
         if reconnect and (not s.closing or (ep.pipe != NULL and ep.pipe.out.head != NULL)):
             endpoint_retry_at(c, ep, zl_now_ms() + ep.cur_ivl)
+            monitor_event(s, ZL_EVENT_CONNECT_RETRIED, ep.cur_ivl, ep.endpoint)
             if s.reconnect_ivl_max > ep.cur_ivl:
                 ep.cur_ivl = ep.cur_ivl * 2 if ep.cur_ivl * 2 < s.reconnect_ivl_max else s.reconnect_ivl_max
     pthread_mutex_unlock(&c.lock)

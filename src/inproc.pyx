@@ -27,3 +27,60 @@ cdef void inproc_link(zl_pipe *p, zl_socket *binder) noexcept nogil:
     inproc_transfer(p)
     sock_signal(p.sock)
     sock_signal(binder)
+
+cdef int inproc_bind(zl_ctx *c, zl_socket *s, const char *name) noexcept nogil:
+    """Binds s to inproc://name (lock held): 0, EADDRINUSE or ENOMEM. Every pipe
+    already waiting for the name is joined to s."""
+    cdef zl_inproc_bind *b = c.inproc_binds
+    cdef zl_socket *o
+    cdef int i
+    while b != NULL:
+        if strcmp(b.name, name) == 0:
+            return EADDRINUSE
+        b = b.next
+    b = <zl_inproc_bind *>calloc(1, sizeof(zl_inproc_bind))
+    if b == NULL:
+        return ENOMEM
+    b.sock = s
+    strcpy(b.name, name)
+    b.next = c.inproc_binds
+    c.inproc_binds = b
+    strcpy(s.last_endpoint, "inproc://")
+    strcat(s.last_endpoint, name)
+    # connect() may have come first: join every pipe waiting for this name.
+    # A socket closed since then hands over what it was sent (as libzmq,
+    # whose pending inproc connections outlive the socket) and is done.
+    o = c.sockets
+    while o != NULL:
+        for i in range(o.npipes):
+            if o.pipes[i].connect_side and o.pipes[i].ep == NULL and o.pipes[i].peer == NULL \
+                    and strcmp(o.pipes[i].inproc_name, name) == 0:
+                inproc_link(o.pipes[i], s)
+                if o.closing:
+                    inproc_unlink(o.pipes[i], 1)
+                    ctx_wake(c)     # the I/O thread frees o once it is drained
+        o = o.next
+    return 0
+
+
+cdef void sock_close(zl_ctx *c, zl_socket *s, int linger) noexcept nogil:
+    """close() (lock held): no more calls on s; its inproc peers get what it
+    was sent, and the I/O thread tears it down after LINGER (-2: as set)."""
+    cdef zl_inproc_bind **pb = &c.inproc_binds
+    cdef zl_inproc_bind *b
+    cdef int i
+    s.closing = 1
+    if linger != -2:
+        s.linger = linger
+    while pb[0] != NULL:
+        b = pb[0]
+        if b.sock == s:
+            pb[0] = b.next
+            free(b)
+        else:
+            pb = &b.next
+    for i in range(s.npipes):
+        if s.pipes[i].peer != NULL:
+            inproc_unlink(s.pipes[i], 1)
+    ctx_command(c, &s.close_cmd, ZL_CMD_CLOSE, s)
+    sock_signal(s)      # a thread blocked on it wakes up and fails with ENOTSOCK

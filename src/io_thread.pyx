@@ -49,6 +49,7 @@ cdef void listener_close(zl_ctx *c, zl_listener *l, int drop_connections) noexce
     if l.accept_retry_at:
         listener_unpause(c, l)
     if l.fd >= 0:
+        monitor_event_nolock(c, l.sock, ZL_EVENT_CLOSED, l.fd, l.endpoint)
         zl_poller_del(&c.poller, l.fd)
         close(l.fd)
         l.fd = -1
@@ -75,6 +76,7 @@ cdef void listener_accept(zl_ctx *c, zl_listener *l) noexcept nogil:
                 # again at once, spinning this thread at 100% CPU (as libzmq
                 # does). Stop watching the listener for ACCEPT_BACKOFF_MS
                 # instead; the connections we have keep being served.
+                monitor_event_nolock(c, l.sock, ZL_EVENT_ACCEPT_FAILED, errno, l.endpoint)
                 zl_poller_mod(&c.poller, l.fd, listener_tag(l), 0)
                 l.accept_retry_at = zl_now_ms() + ACCEPT_BACKOFF_MS
                 l.paused_next = c.paused_listeners
@@ -92,25 +94,31 @@ cdef void listener_accept(zl_ctx *c, zl_listener *l) noexcept nogil:
         if conn == NULL:
             close(fd)       # out of memory: this peer is refused, it may retry
             continue
+        monitor_event_nolock(c, l.sock, ZL_EVENT_ACCEPTED, fd, l.endpoint)
         conn_start(c, conn)
 
 cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     """Starts one connection attempt; a failure schedules the next one."""
-    cdef int fd, rc, one = 1
+    cdef int fd, rc, one = 1, delayed
     endpoint_retry_cancel(c, ep)
     fd = socket(ep.addr.ss_family, SOCK_STREAM, 0)
     if fd < 0:
         endpoint_retry_at(c, ep, zl_now_ms() + ep.cur_ivl)
+        monitor_event_nolock(c, ep.sock, ZL_EVENT_CONNECT_RETRIED, ep.cur_ivl, ep.endpoint)
         return
     zl_set_nonblock(fd)
     if ep.transport == ZL_TCP:
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))
     rc = connect(fd, <sockaddr *>&ep.addr, ep.addrlen)
-    if (rc < 0 and errno != EINPROGRESS and errno != EAGAIN) or \
-            conn_new(c, ep.sock, fd, ep, NULL) == NULL:
+    delayed = rc < 0 and (errno == EINPROGRESS or errno == EAGAIN)
+    if (rc < 0 and not delayed) or conn_new(c, ep.sock, fd, ep, NULL) == NULL:
+        monitor_event_nolock(c, ep.sock, ZL_EVENT_CLOSED, fd, ep.endpoint)
         close(fd)
         endpoint_retry_at(c, ep, zl_now_ms() + ep.cur_ivl)
+        monitor_event_nolock(c, ep.sock, ZL_EVENT_CONNECT_RETRIED, ep.cur_ivl, ep.endpoint)
         return
+    if delayed:
+        monitor_event_nolock(c, ep.sock, ZL_EVENT_CONNECT_DELAYED, EINPROGRESS, ep.endpoint)
 
 cdef void conn_connected(zl_ctx *c, zl_conn *conn) noexcept nogil:
     cdef int err = 0
@@ -118,6 +126,7 @@ cdef void conn_connected(zl_ctx *c, zl_conn *conn) noexcept nogil:
     if getsockopt(conn.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 or err != 0:
         conn_close(c, conn, 1)
         return
+    monitor_event_nolock(c, conn.sock, ZL_EVENT_CONNECTED, conn.fd, conn.endpoint)
     conn_start(c, conn)
 
 cdef void conn_event(zl_ctx *c, zl_conn *conn, int events) noexcept nogil:
@@ -172,6 +181,7 @@ cdef void socket_start_close(zl_ctx *c, zl_socket *s) noexcept nogil:
         l = ln
     s.listeners = NULL
     pthread_mutex_lock(&c.lock)
+    monitor_stop(c, s)      # after its listeners' CLOSED, as libzmq
     linger = s.linger
     pthread_mutex_unlock(&c.lock)
     s.linger_deadline = -1 if linger < 0 else zl_now_ms() + linger
@@ -264,6 +274,7 @@ cdef void run_command(zl_ctx *c, zl_cmd *cmd) noexcept nogil:
     if cmd.kind == ZL_CMD_LISTEN:
         l = <zl_listener *>cmd.ptr
         zl_poller_add(&c.poller, l.fd, listener_tag(l), ZL_EV_IN)
+        monitor_event_nolock(c, l.sock, ZL_EVENT_LISTENING, l.fd, l.endpoint)
     elif cmd.kind == ZL_CMD_CONNECT:
         ep = <zl_endpoint *>cmd.ptr
         endpoint_connect(c, ep)

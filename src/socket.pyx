@@ -71,10 +71,12 @@ cdef class Socket:
         l.fd = -1
         try:
             open_listener(s, scheme, rest, l)
-        except BaseException:
+        except BaseException as e:
             if l.fd >= 0:
                 close(l.fd)
             free(l)
+            if getattr(e, "errno", None) in _BIND_SYSCALL_ERRORS:
+                self._bind_failed(e.errno, rest.encode())
             raise
         pthread_mutex_lock(&c.lock)
         l.next = s.listeners
@@ -83,47 +85,53 @@ cdef class Socket:
         ctx_command(c, &l.listen_cmd, ZL_CMD_LISTEN, l)
         pthread_mutex_unlock(&c.lock)
 
+    cdef _bind_failed(self, int err, bytes where):
+        """Monitor events of a failed bind, as libzmq: its listening socket CLOSED
+        (no endpoint), then BIND_FAILED with the address as given, without scheme."""
+        cdef zl_socket *s = self._s
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
+        pthread_mutex_lock(&c.lock)
+        monitor_event(s, ZL_EVENT_CLOSED, -1, "")
+        monitor_event(s, ZL_EVENT_BIND_FAILED, err, where)
+        pthread_mutex_unlock(&c.lock)
+
+    def monitor(self, addr, int events=0xFFFF):
+        """Reports this socket's events (EVENT_* bits) as two-frame messages to a
+        PAIR it binds at ``addr`` (inproc:// only, as libzmq); None stops
+        monitoring (MONITOR_STOPPED is the last message)."""
+        cdef zl_socket *s = self._sock()
+        cdef zl_ctx *c = <zl_ctx *>s.ctx
+        cdef bytes name
+        cdef int rc
+        if addr is None:
+            pthread_mutex_lock(&c.lock)
+            monitor_stop(c, s)
+            pthread_mutex_unlock(&c.lock)
+            return
+        scheme, rest = split_endpoint(endpoint_str(addr))
+        if scheme != "inproc":
+            raise _zmq_error(EPROTONOSUPPORT, "a monitor is bound on inproc:// only")
+        name = rest.encode()
+        if len(name) >= 256:
+            raise _zmq_error(ENAMETOOLONG, None)
+        pthread_mutex_lock(&c.lock)
+        rc = monitor_start(c, s, name, events)
+        pthread_mutex_unlock(&c.lock)
+        if rc:
+            raise _zmq_error(rc, None)
+
     cdef _bind_inproc(self, str name):
         cdef zl_socket *s = self._s
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef bytes bname = name.encode()
-        cdef bytes endpoint = b"inproc://" + bname   # made before the lock is taken
-        cdef zl_inproc_bind *b
-        cdef zl_socket *o
-        cdef int i
+        cdef int rc
         if len(bname) >= 256:
             raise _zmq_error(ENAMETOOLONG, None)
         pthread_mutex_lock(&c.lock)
-        b = c.inproc_binds
-        while b != NULL:
-            if strcmp(b.name, bname) == 0:
-                pthread_mutex_unlock(&c.lock)
-                raise _zmq_error(EADDRINUSE, None)
-            b = b.next
-        b = <zl_inproc_bind *>calloc(1, sizeof(zl_inproc_bind))
-        if b == NULL:
-            pthread_mutex_unlock(&c.lock)
-            raise MemoryError()
-        b.sock = s
-        strcpy(b.name, bname)
-        b.next = c.inproc_binds
-        c.inproc_binds = b
-        s.last_endpoint[0] = 0
-        strcpy(s.last_endpoint, endpoint)
-        # connect() may have come first: join every pipe waiting for this name.
-        # A socket closed since then hands over what it was sent (as libzmq,
-        # whose pending inproc connections outlive the socket) and is done.
-        o = c.sockets
-        while o != NULL:
-            for i in range(o.npipes):
-                if o.pipes[i].connect_side and o.pipes[i].ep == NULL and o.pipes[i].peer == NULL \
-                        and strcmp(o.pipes[i].inproc_name, bname) == 0:
-                    inproc_link(o.pipes[i], s)
-                    if o.closing:
-                        inproc_unlink(o.pipes[i], 1)
-                        ctx_wake(c)     # the I/O thread frees o once it is drained
-            o = o.next
+        rc = inproc_bind(c, s, bname)
         pthread_mutex_unlock(&c.lock)
+        if rc:
+            raise _zmq_error(rc, None)
 
     def connect(self, addr):
         addr = endpoint_str(addr)
@@ -286,10 +294,7 @@ cdef class Socket:
     cdef _close(self, int linger):
         cdef zl_socket *s = self._s
         cdef zl_ctx *c = <zl_ctx *>s.ctx
-        cdef zl_inproc_bind **pb
-        cdef zl_inproc_bind *b
         cdef zl_listener *l
-        cdef int i
         # the listeners change only under the GIL until the I/O thread gets
         # CLOSE, so their files are listed first, without the lock (making
         # Python objects under it could run a finalizer that takes it again)
@@ -300,22 +305,7 @@ cdef class Socket:
                 paths.append(<bytes>l.ipc_path)
             l = l.next
         pthread_mutex_lock(&c.lock)
-        s.closing = 1
-        if linger != -2:
-            s.linger = linger
-        pb = &c.inproc_binds
-        while pb[0] != NULL:
-            b = pb[0]
-            if b.sock == s:
-                pb[0] = b.next
-                free(b)
-            else:
-                pb = &b.next
-        for i in range(s.npipes):
-            if s.pipes[i].peer != NULL:
-                inproc_unlink(s.pipes[i], 1)
-        ctx_command(c, &s.close_cmd, ZL_CMD_CLOSE, s)
-        sock_signal(s)      # a thread blocked on it wakes up and fails with ENOTSOCK
+        sock_close(c, s, linger)
         pthread_mutex_unlock(&c.lock)
         self._s = NULL
         _unlink_ipc_files(paths)
@@ -588,6 +578,9 @@ cdef class Socket:
             return get_int_option(s, o, self._stored)
         raise _zmq_error(EINVAL, None)
 
+
+# errors of bind(2)/listen(2) that libzmq reports to a monitor (BIND_FAILED)
+cdef tuple _BIND_SYSCALL_ERRORS = (EADDRINUSE, EADDRNOTAVAIL, EACCES)
 
 cdef _unlink_ipc_files(list paths):
     """Removes the socket files of ipc listeners, by the user's thread in

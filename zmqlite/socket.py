@@ -11,6 +11,7 @@ from __future__ import annotations
 import types as _types
 
 import errno as _errno
+import itertools
 import json
 import os
 import pickle
@@ -20,11 +21,12 @@ from typing import Any, Callable, Sequence
 from warnings import warn
 
 from . import _core
-from .constants import Errno, PollEvent, SocketOption, SocketType, _OptType
+from .constants import Errno, Event, PollEvent, SocketOption, SocketType, _OptType
 from .error import ZMQBindError, ZMQError
 from .frame import _DONE_TRACKER, Frame, _draft_only
 
 DEFAULT_PROTOCOL = pickle.DEFAULT_PROTOCOL
+_monitor_names = itertools.count()
 
 _SNDMORE = 2
 _RCVMORE = int(SocketOption.RCVMORE)
@@ -337,6 +339,30 @@ class Socket(_core.Socket):
         for _sock, revents in _core.zmq_poll([(self, flags)], int(timeout)):
             return revents
         return 0
+
+    # -- monitoring -------------------------------------------------------------------
+
+    _monitor_socket: Any = None
+
+    def get_monitor_socket(self, events: int | None = None, addr: str | None = None) -> Any:
+        """A PAIR socket receiving this socket's monitor events (see
+        ``zmqlite.utils.monitor``); made once, until ``disable_monitor()``."""
+        if self._monitor_socket is not None and not self._monitor_socket.closed:
+            return self._monitor_socket
+        if addr is None:
+            # unique: a PAIR still connected to an earlier monitor's name would take
+            # a new monitor bound at the same name
+            addr = f"inproc://monitor.s-{self.fileno()}.{next(_monitor_names)}"
+        self.monitor(addr, int(Event.ALL) if events is None else events)
+        sock = self.context.socket(SocketType.PAIR)
+        sock.connect(addr)
+        self._monitor_socket = sock
+        return sock
+
+    def disable_monitor(self) -> None:
+        """Stop monitoring (MONITOR_STOPPED is the monitor's last message)."""
+        self._monitor_socket = None
+        self.monitor(None, 0)
 
     # -- send / recv ----------------------------------------------------------------
 

@@ -158,6 +158,8 @@ cdef struct zl_socket:
     # it leaves that to the last holder (sock_unhold). The context counts the
     # socket in nsockets until the struct is freed, so term() waits for it.
     zl_cmd close_cmd
+    zl_socket *monitor        # the PAIR its events go to (src/monitor.pyx), or NULL
+    int monitor_events        # the events it wants (EVENT_* bits)
     int holders               # threads using the struct without the GIL
     int torn_down             # socket_free ran; the last holder frees the struct
 
@@ -214,6 +216,9 @@ cdef struct zl_conn:               # I/O thread only, but the fields marked (loc
     int out_idle              # (lock) everything written, write buffer empty: see conn_write_inline
     long long last_inline_ns  # (lock) when a user thread last wrote or tried to
     int peer_type
+    char endpoint[300]        # for monitor events: the endpoint connected to, or listened on
+    int fail_event            # how a failing handshake is reported (EVENT_HANDSHAKE_FAILED_*), 0 none yet
+    long long fail_value      # ... and its value (a protocol error code or an errno)
     # the socket's options as they were when the connection was made (as
     # libzmq applies them), copied under the lock: the I/O thread never reads
     # the socket's option fields, which user threads change (I/O thread only)
@@ -272,6 +277,7 @@ cdef class Socket:
     cdef object __weakref__
     cdef zl_socket *_sock(self) except NULL
     cdef _bind_inproc(self, str name)
+    cdef _bind_failed(self, int err, bytes where)
     cdef _connect_inproc(self, str name)
     cdef _close(self, int linger)
     cdef object _send(self, data, int flags)

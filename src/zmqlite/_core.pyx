@@ -7,11 +7,12 @@
 import os as _os
 import sys as _sys
 from libc.stdlib cimport malloc, calloc, realloc, free
-from libc.string cimport memcpy, memmove, memset, memcmp, strlen, strcmp, strcpy, strncpy
+from libc.string cimport memcpy, memmove, memset, memcmp, strlen, strcmp, strcpy, strncpy, strcat
 from libc.stdint cimport uint32_t, uint64_t
 from libc.errno cimport (errno, EAGAIN, EINTR, EINVAL, ENOTSOCK,
                          EPROTONOSUPPORT, EADDRINUSE, ENOENT, ENOMEM, ENODEV, ENAMETOOLONG,
-                         EINPROGRESS, EHOSTUNREACH, EMFILE, ENFILE, ENOBUFS, ECONNABORTED)
+                         EINPROGRESS, EHOSTUNREACH, EMFILE, ENFILE, ENOBUFS, ECONNABORTED,
+                         EADDRNOTAVAIL, EACCES)
 from posix.unistd cimport close, unlink
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.buffer cimport (PyObject_GetBuffer, PyBuffer_Release, PyObject_CheckBuffer, PyBUF_SIMPLE,
@@ -37,13 +38,14 @@ include "sockets/pipeline.pyx"
 include "sockets/reqrep.pyx"
 include "sockets/pubsub.pyx"
 include "sockets/table.pyx"
+include "inproc.pyx"
+include "monitor.pyx"
 include "mechanisms/mechanism.pyx"
 include "mechanisms/null.pyx"
 include "engine.pyx"
 include "io_thread.pyx"
 include "transport.pyx"
 include "context.pyx"
-include "inproc.pyx"
 include "wait.pyx"
 include "frames.pyx"
 include "options.pyx"

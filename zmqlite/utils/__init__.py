@@ -1,0 +1,1 @@
+"""Helpers pyzmq keeps under ``zmq.utils`` (``monitor``)."""
