@@ -1,0 +1,1 @@
+"""Logging over ZeroMQ (``zmq.log``): ``handlers.PUBHandler`` and ``handlers.TopicLogger``."""
