@@ -115,7 +115,18 @@ cdef int proxy_pump(zl_socket *a, zl_socket *b, zl_socket *cap, zl_socket *contr
             if ec & ZL_POLLIN:
                 return -1
         moved = 0
-        if not paused:
+        if not paused and a == b:
+            # one socket both ways (a device with out_type < 0): what it receives it
+            # sends back; a REP has POLLOUT only once it has received, so only POLLIN counts
+            if ea & ZL_POLLIN:
+                for n in range(PROXY_BATCH):
+                    rc = proxy_move(a, a, cap, stats, stats + 6)
+                    if rc == EAGAIN:
+                        break
+                    if rc:
+                        return rc
+                    moved = 1
+        elif not paused:
             if (ea & ZL_POLLIN) and (eb & ZL_POLLOUT):
                 for n in range(PROXY_BATCH):
                     rc = proxy_move(a, b, cap, stats, stats + 6)

@@ -94,8 +94,14 @@ class Device:
 
     def _setup_sockets(self):
         ctx = self._context = self.context_factory()
-        self._sockets = [self._make_socket(ctx, "in", self.in_type),
-                         self._make_socket(ctx, "out", self.out_type)]
+        ins = self._make_socket(ctx, "in", self.in_type)
+        if self.out_type < 0:
+            # one socket both ways (an echo device): the "out" set-up applies to it too
+            for method, args in self._setup["out"]:
+                getattr(ins, method)(*args)
+            self._sockets = [ins]
+            return ins, ins
+        self._sockets = [ins, self._make_socket(ctx, "out", self.out_type)]
         return self._sockets
 
     def run_device(self) -> None:

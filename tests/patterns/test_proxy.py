@@ -635,3 +635,24 @@ def test_process_device_streamer(zl, ctx):
             dev.launcher.kill()
             dev.join(WAIT_S)
     assert not dev.launcher.is_alive()
+
+
+def test_single_socket_device_echoes(zl):
+    """out_type < 0: the device uses its one socket both ways (an echo server)."""
+    import importlib
+
+    devices = importlib.import_module(zl.__name__ + ".devices")
+    dev = devices.ThreadDevice(zl.QUEUE, zl.REP, -1)
+    port = dev.bind_in_to_random_port("tcp://127.0.0.1")
+    dev.start()
+    ctx = zl.Context()
+    req = ctx.socket(zl.REQ)
+    try:
+        req.connect(f"tcp://127.0.0.1:{port}")
+        for i in range(3):
+            req.send(b"echo %d" % i)
+            assert req.poll(5000), "no echo"
+            assert req.recv() == b"echo %d" % i
+    finally:
+        req.close(linger=0)
+        ctx.term()
