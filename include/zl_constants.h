@@ -16,7 +16,8 @@
 #define ZL_PUSH 8
 #define ZL_XPUB 9
 #define ZL_XSUB 10
-#define ZL_NSOCKET_TYPES 11
+#define ZL_STREAM 11
+#define ZL_NSOCKET_TYPES 12
 
 /* socket options */
 #define ZL_OPT_ROUTING_ID 5
@@ -44,7 +45,9 @@
 #define ZL_OPT_IPV6 42
 #define ZL_OPT_MECHANISM 43
 #define ZL_OPT_ROUTER_HANDOVER 56
+#define ZL_OPT_CONNECT_ROUTING_ID 61
 #define ZL_OPT_HANDSHAKE_IVL 66
+#define ZL_OPT_STREAM_NOTIFY 73
 #define ZL_OPT_HEARTBEAT_IVL 75
 #define ZL_OPT_HEARTBEAT_TTL 76
 #define ZL_OPT_HEARTBEAT_TIMEOUT 77

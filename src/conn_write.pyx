@@ -27,6 +27,20 @@ cdef inline void conn_out_append(zl_conn *conn, unsigned char *p, size_t n) noex
     conn.wiov[conn.wiov_n].iov_len = n
     conn.wiov_n += 1
 
+cdef inline size_t conn_frame_to_wire(zl_conn *conn, zl_frame *f, unsigned char *head,
+                                     const unsigned char **body, size_t *body_len) noexcept nogil:
+    """frame_to_wire for this connection: a raw one (STREAM) sends the bytes
+    alone, without a frame header."""
+    if conn.raw:
+        body[0] = f.data
+        body_len[0] = f.size
+        return 0
+    return frame_to_wire(f, conn.peer_minor, head, body, body_len)
+
+cdef inline size_t conn_wire_len(zl_conn *conn, zl_frame *f) noexcept nogil:
+    """The bytes conn_frame_to_wire puts on the wire for f."""
+    return f.size if conn.raw else frame_wire_len(f, conn.peer_minor)
+
 cdef inline int conn_has_unwritten(zl_conn *conn) noexcept nogil:
     """Gathered output (wiov) not all written yet."""
     return conn.wiov_pos < conn.wiov_n
@@ -48,7 +62,7 @@ cdef int conn_write_inline(zl_ctx *c, zl_conn *conn, zl_queue *msg) noexcept nog
     if not conn.out_idle or conn.state != ZL_CONN_ACTIVE or conn.in_ready:
         return 0
     while f != NULL:
-        total += frame_wire_len(f, conn.peer_minor)
+        total += conn_wire_len(conn, f)
         if total > INLINE_MAX:
             return 0
         f = f.next
@@ -59,7 +73,7 @@ cdef int conn_write_inline(zl_ctx *c, zl_conn *conn, zl_queue *msg) noexcept nog
     conn.last_inline_ns = now
     f = msg.head
     while f != NULL:
-        n += frame_to_wire(f, conn.peer_minor, buf + n, &body, &body_len)
+        n += conn_frame_to_wire(conn, f, buf + n, &body, &body_len)
         memcpy(buf + n, body, body_len)
         n += body_len
         f = f.next

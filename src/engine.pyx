@@ -67,8 +67,9 @@ cdef void endpoint_retry_cancel(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
 
 cdef inline void conn_failed(zl_conn *conn, int event, long long value) noexcept nogil:
     """Notes how a handshake failed, for the monitor event conn_close reports
-    (the first reason found is the one reported)."""
-    if conn.state != ZL_CONN_ACTIVE and conn.fail_event == 0:
+    (the first reason found is the one reported). A raw connection never
+    finishes a handshake, so libzmq reports how it ended this way too."""
+    if (conn.state != ZL_CONN_ACTIVE or conn.raw) and conn.fail_event == 0:
         conn.fail_event = event
         conn.fail_value = value
 
@@ -125,6 +126,7 @@ cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_list
         free(conn)
         return NULL
     conn.sock = s
+    conn.raw = (SOCKET_TYPES[s.type].flags & T_RAW) != 0
     conn.mech = &NULL_MECHANISM     # the only one so far: the socket's option will choose
     conn.fd = fd
     conn.ep = ep
@@ -165,8 +167,15 @@ cdef void conn_set_events(zl_ctx *c, zl_conn *conn, int events) noexcept nogil:
         conn.events = events
         zl_poller_mod(&c.poller, conn.fd, conn, events)
 
-cdef void conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
-    """The TCP/IPC connection is up: send our greeting, read the peer's."""
+cdef int conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    """The TCP/IPC connection is up: send our greeting, read the peer's (a
+    raw one is attached at once). 0, or -1 when the caller must close it."""
+    if conn.raw:
+        if conn_attach_raw(c, conn) < 0:
+            return -1
+        conn_timers(c, conn)
+        conn_set_events(c, conn, ZL_EV_IN | ZL_EV_OUT)
+        return 0
     greeting_encode(conn.wbuf, conn.mech.name, 0, 1)
     conn_out_append(conn, conn.wbuf, 64)
     conn.wlen = 64
@@ -175,6 +184,62 @@ cdef void conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
     conn.handshake_deadline = zl_now_ms() + conn.handshake_ivl if conn.handshake_ivl > 0 else 0
     conn_timers(c, conn)
     conn_set_events(c, conn, ZL_EV_IN | ZL_EV_OUT)
+    return 0
+
+cdef int stream_notice(zl_pipe *p) noexcept nogil:
+    """Tells a STREAM's user that p's peer came or went: an empty message
+    from it (the user sees [id, b""]). 0, or -1 when out of memory."""
+    cdef zl_frame *f = frame_new(0)
+    if f == NULL:
+        return -1
+    if p.inq.msgs == 0:
+        sock_signal(p.sock)
+    queue_push(&p.inq, f)
+    pipe_update(p)
+    return 0
+
+cdef int conn_attach_raw(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    """A STREAM's connection is up: no handshake, its pipe is attached at
+    once (a bind-side one under a new routing id, a connect-side one keeps
+    the id it got at connect()), and with STREAM_NOTIFY the user hears of it.
+    As libzmq, no HANDSHAKE_SUCCEEDED event. 0, or -1 to drop the connection."""
+    cdef zl_socket *s = conn.sock
+    cdef zl_pipe *p
+    pthread_mutex_lock(&c.lock)
+    if s.closing and conn.ep == NULL:
+        pthread_mutex_unlock(&c.lock)
+        return -1
+    if conn.ep != NULL:
+        p = conn.ep.pipe
+        if p == NULL:
+            pthread_mutex_unlock(&c.lock)
+            return -1
+        conn.ep.cur_ivl = s.reconnect_ivl
+    else:
+        p = pipe_new(s, 0)
+        if p == NULL:
+            pthread_mutex_unlock(&c.lock)
+            return -1
+        if router_assign_rid(s, p, NULL, 0) < 0:
+            pipe_remove(p)
+            pthread_mutex_unlock(&c.lock)
+            return -1
+    if s.stream_notify and stream_notice(p) < 0:
+        if conn.ep == NULL:
+            pipe_remove(p)
+        pthread_mutex_unlock(&c.lock)
+        return -1
+    p.conn = conn
+    p.active = 1
+    pipe_update(p)
+    conn.pipe = p
+    conn.state = ZL_CONN_ACTIVE
+    conn.last_recv = zl_now_ms()
+    if p.out.head != NULL:
+        conn_mark_ready(c, conn)     # sent before the connection was up
+    sock_signal(s)
+    pthread_mutex_unlock(&c.lock)
+    return 0
 
 cdef int conn_attach(zl_ctx *c, zl_conn *conn, const unsigned char *meta, size_t meta_len) noexcept nogil:
     """The handshake is complete: check the peer's socket type in its
@@ -300,6 +365,14 @@ cdef int conn_consume(zl_ctx *c, zl_conn *conn, const unsigned char *data, size_
     cdef size_t pos = 0, used, take
     cdef zl_frame *f
     cdef int rc
+    if conn.raw:
+        # a STREAM's peer: each read is one message, as it came
+        f = frame_new(n)
+        if f == NULL:
+            return -1
+        memcpy(f.data, data, n)
+        queue_push(batch, f)
+        return 0
     while pos < n:
         if conn.state == ZL_CONN_GREETING:
             take = 64 - conn.greeting_len
@@ -423,7 +496,7 @@ cdef int conn_in(zl_ctx *c, zl_conn *conn) noexcept nogil:
     cdef int rounds
     queue_init(&batch)
     for rounds in range(16):
-        want = decoder_direct(&conn.dec, &direct) if conn.state == ZL_CONN_ACTIVE else 0
+        want = decoder_direct(&conn.dec, &direct) if conn.state == ZL_CONN_ACTIVE and not conn.raw else 0
         if want >= DIRECT_READ:
             n = recv(conn.fd, direct, want, 0)
             if n > 0:
@@ -440,6 +513,7 @@ cdef int conn_in(zl_ctx *c, zl_conn *conn) noexcept nogil:
         if n > 0:
             conn.last_recv = zl_now_ms()     # any traffic counts as liveness (RFC 37)
         if n == 0:
+            conn_failed(conn, ZL_EVENT_HANDSHAKE_FAILED_NO_DETAIL, EPIPE)   # libzmq's value for EOF
             conn_deliver(c, conn, &batch)
             return -1
         if n < 0:
@@ -447,6 +521,7 @@ cdef int conn_in(zl_ctx *c, zl_conn *conn) noexcept nogil:
                 continue
             if errno == EAGAIN or errno == EWOULDBLOCK:
                 break
+            conn_failed(conn, ZL_EVENT_HANDSHAKE_FAILED_NO_DETAIL, errno)
             conn_deliver(c, conn, &batch)
             return -1
         if batch.msgs >= 256 or n < RBUF_SIZE:
@@ -473,7 +548,7 @@ cdef inline int frame_fits(zl_conn *conn, zl_frame *f, gather_room *room) noexce
     a large body is a piece of its own."""
     cdef int copy_body = f.size < conn.copy_max
     # an upper bound: a ZMTP 3.0 subscription is shorter on the wire (frame_to_wire)
-    cdef size_t need = zl_frame_header_size(f.size) + (f.size if copy_body else 0)
+    cdef size_t need = (0 if conn.raw else zl_frame_header_size(f.size)) + (f.size if copy_body else 0)
     cdef int npieces = (1 if room.after_body else 0) + (0 if copy_body else 1)
     if need > room.wbuf or npieces > room.pieces:
         return 0
@@ -490,7 +565,7 @@ cdef void conn_encode(zl_conn *conn, zl_frame *f, int keep) noexcept nogil:
     cdef size_t body_len
     cdef int copy_body = f.size < conn.copy_max     # as frame_fits counted it
     cdef unsigned char *at = conn.wbuf + conn.wlen
-    cdef size_t n = frame_to_wire(f, conn.peer_minor, at, &body, &body_len)
+    cdef size_t n = conn_frame_to_wire(conn, f, at, &body, &body_len)
     if copy_body:
         memcpy(at + n, body, body_len)
         n += body_len
@@ -512,7 +587,8 @@ cdef int conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
     then a run of pipe frames that fits the write buffer and WIOV_MAX pieces,
     up to about WBATCH_MAX bytes. Returns 1 when there was nothing to write
     and the write side went to user threads (out_idle: the caller must not
-    touch it again until conn_mark_ready gives it back), else 0."""
+    touch it again until conn_mark_ready gives it back), -1 when a STREAM's
+    user closed the connection and all it sent before is written, else 0."""
     cdef zl_frame *f
     cdef zl_frame *first
     cdef zl_frame *last
@@ -546,12 +622,20 @@ cdef int conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
         pthread_mutex_unlock(&c.lock)
         return 0
     conn.out_idle = 0
+    if conn.raw and p.out.head.size == 0:
+        # a STREAM's [id, b""]: close once everything before it is out
+        if conn.wiov_n == 0:
+            conn.user_closed = 1
+            pthread_mutex_unlock(&c.lock)
+            return -1
+        pthread_mutex_unlock(&c.lock)
+        return 0
     # take a run of frames that fits, cut while holding the lock, encode after
     was_high = p.out.msgs >= low_water(p.sock.sndhwm)
     first = p.out.head
     last = NULL
     f = first
-    while f != NULL and taken < WBATCH_MAX and frame_fits(conn, f, &room):
+    while f != NULL and taken < WBATCH_MAX and frame_fits(conn, f, &room) and not (conn.raw and f.size == 0):
         taken += f.size
         if not (f.flags & ZL_FLAG_MORE):
             p.out.msgs -= 1
@@ -588,11 +672,15 @@ cdef int conn_out(zl_ctx *c, zl_conn *conn) noexcept nogil:
     cdef size_t left
     cdef iovec *v
     cdef long long budget = WRITE_BUDGET
+    cdef int rc
     while True:
         if not conn_has_unwritten(conn):
             # after conn_fill hands the write side over, a user thread may be
             # writing to it (conn_write_inline): not a byte of it is read here
-            if conn_fill(c, conn) or not conn_has_unwritten(conn):
+            rc = conn_fill(c, conn)
+            if rc < 0:
+                return -1
+            if rc or not conn_has_unwritten(conn):
                 conn_set_events(c, conn, conn.events & ~ZL_EV_OUT)
                 return 0
         if conn.wiov_n - conn.wiov_pos == 1:
@@ -634,7 +722,7 @@ cdef void conn_requeue(zl_conn *conn, zl_pipe *p) noexcept nogil:
     while conn.inflight.head != NULL:
         f = queue_pop(&conn.inflight)
         if back.head == NULL and not ((f.flags & ZL_FRAME_FIRST) and
-                                      f.wire_end - frame_wire_len(f, conn.peer_minor) >= conn.stream_written):
+                                      f.wire_end - conn_wire_len(conn, f) >= conn.stream_written):
             frame_free(f)       # part of a message already partly on the wire: lost with it
             continue
         f.flags &= ~ZL_FRAME_FIRST
@@ -666,11 +754,15 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
                 break
             rr = &rr[0].ready_next
     p = conn.pipe
+    if conn.user_closed:
+        reconnect = 0       # as libzmq: a STREAM peer the user closed is not called again
     if p != NULL and p.conn == conn:
+        if conn.raw and s.stream_notify and not conn.user_closed:
+            stream_notice(p)    # the peer went away (out of memory: unsaid)
         p.conn = NULL
         p.active = 0
         p.in_paused = 0
-        if p.connect_side:
+        if p.connect_side and not conn.user_closed:
             conn_requeue(conn, p)
             pipe_update(p)
         else:
@@ -687,7 +779,8 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
     if conn.state == ZL_CONN_CONNECTING:
         monitor_event(s, ZL_EVENT_CLOSED, conn.fd, conn.endpoint)
     else:
-        if conn.state != ZL_CONN_ACTIVE:
+        # (a raw connection never completes a ZMTP handshake: libzmq reports it as failed)
+        if conn.state != ZL_CONN_ACTIVE or conn.raw:
             monitor_event(s, conn.fail_event if conn.fail_event else ZL_EVENT_HANDSHAKE_FAILED_NO_DETAIL,
                           conn.fail_value, conn.endpoint)
         monitor_event(s, ZL_EVENT_DISCONNECTED, conn.fd, conn.endpoint)

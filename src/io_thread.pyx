@@ -95,7 +95,8 @@ cdef void listener_accept(zl_ctx *c, zl_listener *l) noexcept nogil:
             close(fd)       # out of memory: this peer is refused, it may retry
             continue
         monitor_event_nolock(c, l.sock, ZL_EVENT_ACCEPTED, fd, l.endpoint)
-        conn_start(c, conn)
+        if conn_start(c, conn) < 0:
+            conn_close(c, conn, 0)
 
 cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     """Starts one connection attempt; a failure schedules the next one."""
@@ -127,7 +128,8 @@ cdef void conn_connected(zl_ctx *c, zl_conn *conn) noexcept nogil:
         conn_close(c, conn, 1)
         return
     monitor_event_nolock(c, conn.sock, ZL_EVENT_CONNECTED, conn.fd, conn.endpoint)
-    conn_start(c, conn)
+    if conn_start(c, conn) < 0:
+        conn_close(c, conn, 1)
 
 cdef void conn_event(zl_ctx *c, zl_conn *conn, int events) noexcept nogil:
     if conn.state == ZL_CONN_CONNECTING:

@@ -29,7 +29,7 @@ cdef zl_socket _layout      # only its field addresses are used, for the offsets
 cdef inline size_t _at(void *field) noexcept nogil:
     return <size_t>(<char *>field - <char *>&_layout)
 
-cdef zl_int_option INT_OPTIONS[31]
+cdef zl_int_option INT_OPTIONS[32]
 cdef int N_INT_OPTIONS = 0
 
 cdef void _int_option(int option, const char *name, int kind, long long lowest, size_t offset,
@@ -57,6 +57,7 @@ _int_option(ZL_OPT_MAXMSGSIZE, "MAXMSGSIZE", OPT_INT64, -1, _at(&_layout.maxmsgs
 _int_option(ZL_OPT_ROUTER_MANDATORY, "ROUTER_MANDATORY", OPT_BOOL, 0, _at(&_layout.router_mandatory))
 _int_option(ZL_OPT_ROUTER_HANDOVER, "ROUTER_HANDOVER", OPT_BOOL, 0, _at(&_layout.router_handover))
 _int_option(ZL_OPT_XPUB_VERBOSE, "XPUB_VERBOSE", OPT_BOOL, 0, _at(&_layout.xpub_verbose))
+_int_option(ZL_OPT_STREAM_NOTIFY, "STREAM_NOTIFY", OPT_BOOL, 0, _at(&_layout.stream_notify))
 _int_option(ZL_OPT_HEARTBEAT_IVL, "HEARTBEAT_IVL", OPT_INT, 0, _at(&_layout.heartbeat_ivl))
 _int_option(ZL_OPT_HEARTBEAT_TTL, "HEARTBEAT_TTL", OPT_INT, 0, _at(&_layout.heartbeat_ttl))
 _int_option(ZL_OPT_HEARTBEAT_TIMEOUT, "HEARTBEAT_TIMEOUT", OPT_INT, -1, _at(&_layout.heartbeat_timeout))
@@ -146,6 +147,7 @@ cdef dict _constants():
     table.update({INT_OPTIONS[i].name.decode(): INT_OPTIONS[i].option for i in range(N_INT_OPTIONS)})
     table.update({
         "ROUTING_ID": ZL_OPT_ROUTING_ID, "IDENTITY": ZL_OPT_ROUTING_ID,
+        "CONNECT_ROUTING_ID": ZL_OPT_CONNECT_ROUTING_ID,
         "SUBSCRIBE": ZL_OPT_SUBSCRIBE, "UNSUBSCRIBE": ZL_OPT_UNSUBSCRIBE,
         "RCVMORE": ZL_OPT_RCVMORE, "FD": ZL_OPT_FD, "EVENTS": ZL_OPT_EVENTS,
         "TYPE": ZL_OPT_TYPE, "LAST_ENDPOINT": ZL_OPT_LAST_ENDPOINT, "MECHANISM": ZL_OPT_MECHANISM,

@@ -3,6 +3,27 @@
 # lock; waiting happens with the GIL released.
 
 
+cdef int connect_side_rid(zl_socket *s, zl_pipe *p) noexcept nogil:
+    """The routing id a new connect-side pipe of a ROUTER or STREAM has from
+    the start (lock held): the CONNECT_ROUTING_ID set before connect() (used
+    once, as libzmq; EINVAL when a peer has it already), else, for a STREAM,
+    a generated one, kept across reconnects. 0 or an errno."""
+    if not (SOCKET_TYPES[s.type].flags & T_ROUTER):
+        return 0
+    if s.connect_rid_len > 0:
+        if rids_find(s, s.connect_rid, s.connect_rid_len) != NULL:
+            return EINVAL
+        if pipe_set_rid(p, s.connect_rid, s.connect_rid_len) < 0:
+            return ENOMEM
+        s.connect_rid_len = 0
+    elif SOCKET_TYPES[s.type].flags & T_RAW:
+        if router_assign_rid(s, p, NULL, 0) < 0:
+            return ENOMEM
+    else:
+        return 0        # a ROUTER's peer names itself at the handshake
+    p.rid_fixed = 1
+    return 0
+
 cdef class Socket:
     """A zmqlite socket (see zmqlite.Socket for the pyzmq-style helpers)."""
 
@@ -140,6 +161,7 @@ cdef class Socket:
         cdef zl_endpoint *ep
         cdef zl_pipe *p
         cdef bytes baddr
+        cdef int rc
         scheme, rest = split_endpoint(addr)
         baddr = addr.encode()
         if len(baddr) >= 300:
@@ -170,6 +192,12 @@ cdef class Socket:
             pthread_mutex_unlock(&c.lock)
             free(ep)
             raise MemoryError()
+        rc = connect_side_rid(s, p)
+        if rc:
+            pipe_remove(p)
+            pthread_mutex_unlock(&c.lock)
+            free(ep)
+            raise _zmq_error(rc, None)
         p.ep = ep
         ep.pipe = p
         ep.next = s.endpoints
@@ -186,6 +214,7 @@ cdef class Socket:
         cdef bytes endpoint = b"inproc://" + bname   # made before the lock is taken
         cdef zl_inproc_bind *b
         cdef zl_pipe *p
+        cdef int rc
         if len(bname) >= 256:
             raise _zmq_error(ENAMETOOLONG, None)
         pthread_mutex_lock(&c.lock)
@@ -193,6 +222,11 @@ cdef class Socket:
         if p == NULL:
             pthread_mutex_unlock(&c.lock)
             raise MemoryError()
+        rc = connect_side_rid(s, p)
+        if rc:
+            pipe_remove(p)
+            pthread_mutex_unlock(&c.lock)
+            raise _zmq_error(rc, None)
         strcpy(p.inproc_name, bname)
         strcpy(s.last_endpoint, endpoint)
         b = c.inproc_binds
@@ -550,6 +584,17 @@ cdef class Socket:
             s.routing_id_len = len(b)
             pthread_mutex_unlock(&c.lock)
             return
+        if option == ZL_OPT_CONNECT_ROUTING_ID:
+            if isinstance(value, str):
+                raise TypeError("unicode not allowed, use setsockopt_string")
+            b = bytes(value)
+            if len(b) == 0 or len(b) > 255:
+                raise _zmq_error(EINVAL, "Invalid argument: CONNECT_ROUTING_ID takes 1 to 255 bytes")
+            pthread_mutex_lock(&c.lock)
+            memcpy(s.connect_rid, <char *>b, len(b))
+            s.connect_rid_len = len(b)
+            pthread_mutex_unlock(&c.lock)
+            return
         o = int_option(option)
         if o == NULL:
             raise _zmq_error(EINVAL, "Invalid argument: %s cannot be set on a zmqlite socket"
@@ -561,6 +606,8 @@ cdef class Socket:
         cdef zl_int_option *o
         if option == ZL_OPT_ROUTING_ID:
             return (<char *>s.routing_id)[:s.routing_id_len]
+        if option == ZL_OPT_CONNECT_ROUTING_ID:
+            return (<char *>s.connect_rid)[:s.connect_rid_len]
         if option == ZL_OPT_LAST_ENDPOINT:
             return (<char *>s.last_endpoint)[:strlen(s.last_endpoint)]
         if option == ZL_OPT_TYPE:

@@ -89,6 +89,7 @@ cdef zl_socket *sock_new(zl_ctx *c, int t) noexcept nogil:
     s.handshake_ivl = ZL_DEFAULT_HANDSHAKE_IVL
     s.maxmsgsize = -1
     s.heartbeat_timeout = -1
+    s.stream_notify = 1
     seed = <unsigned long long>zl_now_ms() * 2654435761ULL
     s.next_rid = <unsigned int>(seed & 0xffffffffULL)   # as libzmq, ids start at a random point
     queue_init(&s.tx)

@@ -205,7 +205,7 @@ cdef int router_assign_rid(zl_socket *s, zl_pipe *p, const unsigned char *rid, s
     (also when out of memory)."""
     cdef zl_pipe *o
     cdef unsigned char gen[5]
-    if not (SOCKET_TYPES[s.type].flags & T_ROUTER):
+    if not (SOCKET_TYPES[s.type].flags & T_ROUTER) or p.rid_fixed:
         return 0
     if n == 0:
         gen[0] = 0
@@ -219,6 +219,7 @@ cdef int router_assign_rid(zl_socket *s, zl_pipe *p, const unsigned char *rid, s
     return pipe_set_rid(p, rid, n)
 
 cdef zl_pipe *router_find(zl_socket *s, const unsigned char *rid, size_t n) noexcept nogil:
-    """The pipe a ROUTER sends a message addressed to rid through, or NULL."""
+    """The pipe a ROUTER sends a message addressed to rid through, or NULL: a
+    peer that is there, or one named at connect() (it queues until it is)."""
     cdef zl_pipe *p = rids_find(s, rid, n)
-    return p if p != NULL and p.active else NULL
+    return p if p != NULL and (p.active or p.rid_fixed) else NULL

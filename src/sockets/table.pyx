@@ -50,3 +50,5 @@ socket_type_set(ZL_XPUB, "XPUB", _types(ZL_SUB, ZL_XSUB), T_SEND | T_RECV | T_PU
                 NULL, pub_send, NULL, xpub_recv, xpub_has_in, always, xpub_pipe_gone)
 socket_type_set(ZL_XSUB, "XSUB", _types(ZL_PUB, ZL_XPUB), T_SEND | T_RECV | T_SUBSCRIBER,
                 NULL, xsub_send, NULL, fq_recv, fq_has_message, always, NULL, sub_send_all)
+socket_type_set(ZL_STREAM, "STREAM", 0, T_SEND | T_RECV | T_ROUTER | T_RAW,
+                stream_first_send, stream_send, NULL, router_recv, fq_has_message, always, NULL)

@@ -14,6 +14,7 @@ cdef enum:
     T_ROUTER = 1 << 7         # gives each peer a routing id and routes by it
     T_LB = 1 << 8             # sends round-robin over its pipes with room (zl_socket.lb)
     T_SUBSCRIBE_OPTION = 1 << 9   # takes the SUBSCRIBE/UNSUBSCRIBE options (SUB)
+    T_RAW = 1 << 10           # speaks raw TCP, not ZMTP: no greeting, no frames (STREAM)
 
 ctypedef int (*first_send_fn)(zl_socket *s, zl_frame *f) noexcept nogil
 
@@ -35,7 +36,7 @@ cdef struct zl_socket_type:
     pipe_fn pipe_gone
     greet_fn greet
 
-cdef zl_socket_type SOCKET_TYPES[11]
+cdef zl_socket_type SOCKET_TYPES[12]     # ZL_NSOCKET_TYPES
 
 cdef inline int types_compatible(int ours, int theirs) noexcept nogil:
     return (SOCKET_TYPES[ours].peers >> theirs) & 1

@@ -67,6 +67,8 @@ cdef struct zl_pipe:
     size_t rid_len            # 0 until the peer is known
     unsigned long long rid_hash   # ROUTER: hash of rid, its bucket in sock.rids
     zl_pipe *rid_next         # ROUTER: next pipe in the same bucket of sock.rids
+    int rid_fixed             # the id was given at connect() (CONNECT_ROUTING_ID, or a
+                              # STREAM's connect side): a peer's Identity does not replace it
     int fq_at                 # index in sock.fq (every pipe is there)
     int lb_at                 # index in sock.lb, -1 when the type does not load-balance
     zl_sublist subs           # PUB/XPUB: the prefixes this subscriber asked for
@@ -129,6 +131,10 @@ cdef struct zl_socket:
     zl_pipe *router_out       # pipe the message being sent goes to (NULL: drop it)
     unsigned int next_rid     # counter for generated 5-byte routing ids
     int router_mandatory, router_handover
+    unsigned char connect_rid[256]    # CONNECT_ROUTING_ID: the id the next connect() gives its peer
+    int connect_rid_len       # 0: none set (it is used once, as libzmq)
+    # STREAM state
+    int stream_notify         # STREAM_NOTIFY: an empty message per peer connecting/disconnecting
     # PUB/SUB state
     zl_sublist subs           # SUB/XSUB: our subscriptions, counted (re-sent on reconnect)
     zl_queue xpub_rx          # XPUB: subscription (and other) messages for recv()
@@ -207,6 +213,8 @@ cdef struct zl_conn:               # I/O thread only, but the fields marked (loc
     int wiov_pos              # first piece not completely written (advanced in place)
     size_t copy_max           # bodies below this size are copied into wbuf (engine.pyx)
     int is_tcp                # else ipc (a unix socket)
+    int raw                   # a STREAM's: no greeting, no framing, bytes in and out as they are
+    int user_closed           # raw: the user closed it (an empty message): no notice, no reconnect
     int rcvlowat              # SO_RCVLOWAT now set on fd (conn_wait_for_body)
     zl_queue inflight         # frames taken from the pipe whose bytes are not all written
     zl_queue ctrl             # commands to send (READY, PONG) before pipe data

@@ -12,7 +12,7 @@ from libc.stdint cimport uint32_t, uint64_t
 from libc.errno cimport (errno, EAGAIN, EINTR, EINVAL, ENOTSOCK,
                          EPROTONOSUPPORT, EADDRINUSE, ENOENT, ENOMEM, ENODEV, ENAMETOOLONG,
                          EINPROGRESS, EHOSTUNREACH, EMFILE, ENFILE, ENOBUFS, ECONNABORTED,
-                         EADDRNOTAVAIL, EACCES)
+                         EADDRNOTAVAIL, EACCES, EPIPE)
 from posix.unistd cimport close, unlink
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.buffer cimport (PyObject_GetBuffer, PyBuffer_Release, PyObject_CheckBuffer, PyBUF_SIMPLE,
@@ -37,6 +37,7 @@ include "sockets/base.pyx"
 include "sockets/pipeline.pyx"
 include "sockets/reqrep.pyx"
 include "sockets/pubsub.pyx"
+include "sockets/stream.pyx"
 include "sockets/table.pyx"
 include "inproc.pyx"
 include "monitor.pyx"

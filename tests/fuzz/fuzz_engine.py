@@ -4,7 +4,8 @@ Each input is ``[socket type][flags][chunk][bytes...]``: the bytes follow a vali
 greeting on a connection of a socket of that type (``_core._fuzz_connection``: the
 engine's own C code, with greeting, handshake, commands, heartbeats, routing and the
 user's side of the socket, on a socketpair, no I/O thread), chunk bytes at a time;
-flags pick the connect side, a ZMTP 3.0 greeting and heartbeats. The same bytes also
+flags pick the connect side, a ZMTP 3.0 greeting and heartbeats, and 0x10 a STREAM
+socket instead (no ZMTP: greeting and bytes are raw data). The same bytes also
 go through the frame decoder whole and byte by byte, which must agree.
 
 Short deterministic run (what .ci/run does; no instrumentation needed):
@@ -31,6 +32,8 @@ from zmqlite import _core
 
 SOCKET_TYPES = [b"PAIR", b"PUB", b"SUB", b"REQ", b"REP", b"DEALER", b"ROUTER",
                 b"PULL", b"PUSH", b"XPUB", b"XSUB"]
+#: zmqlite's STREAM socket type (flag 0x10 of the input picks it)
+STREAM = 11
 #: which peer type each of ours talks to (the first compatible one)
 PEER = {0: b"PAIR", 1: b"SUB", 2: b"PUB", 3: b"REP", 4: b"REQ", 5: b"DEALER",
         6: b"DEALER", 7: b"PUSH", 8: b"PULL", 9: b"XSUB", 10: b"XPUB"}
@@ -57,6 +60,8 @@ def TestOneInput(data):
     if len(data) < 3:
         return
     socket_type = data[0] % len(SOCKET_TYPES)
+    if data[1] & 0x10:
+        socket_type = STREAM    # raw bytes: every read is a message, no ZMTP at all
     flags, chunk, body = data[1], data[2] % 65, bytes(data[3:])
     # a frame header may declare any size up to 2**64 - 1 and the decoder
     # allocates it at once (as libzmq): bounded here, so that a sanitizer's
@@ -103,6 +108,8 @@ def seeds():
         for flags in (0, 1, 2, 4, 8):
             for chunk in (0, 1, 7):
                 yield bytes([t, flags, chunk]) + body
+    for flags in (0x10, 0x11):      # a STREAM, bound and connected
+        yield bytes([0, flags, 5]) + b"GET / HTTP/1.0\r\n\r\n" + bytes(range(256))
 
 
 def make_corpus(path):
