@@ -48,20 +48,80 @@ cdef void ctx_free(zl_ctx *c) noexcept nogil:
     pthread_mutex_destroy(&c.lock)
     free(c)
 
+# Shadows: the live contexts and sockets by address (`underlying`), so that an
+# address given to shadow() is checked before it is used: a stale or made-up
+# number is an error, never a wild pointer.
+_live_contexts = _weakref.WeakValueDictionary()
+_live_sockets = _weakref.WeakValueDictionary()
+
+cdef object _owner_of(shadow, type kind, registry, what):
+    """The object that owns what `shadow` names: an object of `kind` (or its
+    owner, if it is a shadow itself), or an address from `underlying`."""
+    if isinstance(shadow, kind):
+        owner = getattr(shadow, "_shadow_owner")()
+        return owner if owner is not None else shadow
+    try:
+        address = int(shadow)
+    except (TypeError, ValueError):
+        raise TypeError("shadow takes a %s or its underlying address, got %r" % (what, shadow)) from None
+    owner = registry.get(address)
+    if owner is None:
+        raise _zmq_error(ENOTSOCK if what == "socket" else EFAULT,
+                         "no open zmqlite %s at address %#x" % (what, address))
+    return owner
+
 cdef class Context:
     """A zmqlite context: one background I/O thread and the sockets made from it."""
 
     def __cinit__(self, *args, **kwargs):
         cdef int err = 0
+        cdef Context owner
+        shadow = kwargs.get("shadow") or (args[0] if args and isinstance(args[0], Context) else None)
+        if shadow:
+            # pyzmq's Context(shadow=address) and Context(other): one more object
+            # for the same context, which it does not own (term() only lets go)
+            owner = _owner_of(shadow, Context, _live_contexts, "context")
+            if owner._closed:
+                raise _zmq_error(ZL_ETERM, None)
+            self._ctx = owner._ctx
+            self._owner = owner
+            self._fork_gen = owner._fork_gen
+            self._closed = False
+            return
         with nogil:
             self._ctx = ctx_new(&err)
         if self._ctx == NULL:
             raise _zmq_error(err, None)
         self._fork_gen = _fork_generation
-        self.closed = False
+        self._closed = False
+        _live_contexts[<size_t>self._ctx] = self
 
     def __init__(self, io_threads=1, **kwargs):
         pass
+
+    @property
+    def closed(self):
+        if self._owner is not None and (<Context>self._owner)._closed:
+            self._closed = True     # the context this one shadows has ended
+            self._ctx = NULL
+        return self._closed
+
+    @property
+    def underlying(self):
+        """The context's address, which Context.shadow (and Context(shadow=))
+        turn back into a Context object for the same context."""
+        if self.closed:
+            raise _zmq_error(ZL_ETERM, None)
+        return <size_t>self._ctx
+
+    @classmethod
+    def shadow(cls, address):
+        """A Context object for the context at address (its ``underlying``, or
+        the Context itself), not owning it: term() on it ends only the shadow."""
+        return cls(shadow=address)
+
+    def _shadow_owner(self):
+        return self._owner
 
     def _socket_count(self):
         cdef int n
@@ -81,11 +141,16 @@ cdef class Context:
         cdef pollfd pfd
         if self.closed:
             return
-        if self._fork_gen != _fork_generation:
-            # made in the parent: its I/O thread does not exist here
-            self.closed = True
+        if self._owner is not None:
+            self._closed = True     # a shadow lets go; the owner terminates the context
             self._ctx = NULL
             return
+        if self._fork_gen != _fork_generation:
+            # made in the parent: its I/O thread does not exist here
+            self._closed = True
+            self._ctx = NULL
+            return
+        _live_contexts.pop(<size_t>c, None)
         pthread_mutex_lock(&c.lock)
         c.terminating = 1
         s = c.sockets
@@ -118,7 +183,7 @@ cdef class Context:
             ctx_free(c)
         release_borrowed()      # what the I/O thread freed while tearing down
         self._ctx = NULL
-        self.closed = True
+        self._closed = True
 
     def __dealloc__(self):
         # Sockets hold a reference to their context, so none is open here; but
@@ -126,7 +191,7 @@ cdef class Context:
         # collection on that, leave the I/O thread to finish (it is freed
         # with the process).
         cdef int n
-        if self._ctx == NULL or self._fork_gen != _fork_generation:
+        if self._ctx == NULL or self._fork_gen != _fork_generation or self._owner is not None:
             return
         pthread_mutex_lock(&self._ctx.lock)
         n = self._ctx.nsockets

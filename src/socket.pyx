@@ -32,12 +32,18 @@ cdef class Socket:
         cdef zl_socket *s
         cdef zl_ctx *c
         cdef int t
+        # (asyncio's from_socket passes _from_socket; __cinit__ sees the caller's arguments)
+        shadow = kwargs.get("shadow") or kwargs.get("_from_socket") or \
+            (context if isinstance(context, Socket) else None)
+        if shadow:
+            self._shadow(shadow)
+            return
         if not isinstance(context, Context):
             raise TypeError("a zmqlite Context is required, got %r" % (context,))
         ctx = context
         if ctx._fork_gen != _fork_generation:
             raise _zmq_error(ENOTSUP, "this Context was made before fork(); make a new Context in the child")
-        if ctx.closed or ctx._ctx == NULL or ctx._ctx.terminating:
+        if ctx.closed or ctx._ctx == NULL or ctx._ctx.terminating:     # (closed: a shadow checks its owner)
             raise _zmq_error(ZL_ETERM, None)
         t = int(socket_type)
         if not (0 <= t < ZL_NSOCKET_TYPES):
@@ -56,15 +62,47 @@ cdef class Socket:
         self.socket_type = t
         self._fork_gen = _fork_generation
         self._stored = {}
+        _live_sockets[<size_t>s] = self
+
+    cdef _shadow(self, shadow):
+        """pyzmq's Socket(shadow=address) and Socket(other): one more object
+        for the same socket, not owning it. It holds its owner, so the struct
+        lives as long as either; close() on either closes the socket, and the
+        other then finds it closed (ENOTSOCK), as with libzmq."""
+        cdef Socket owner = _owner_of(shadow, Socket, _live_sockets, "socket")
+        owner._sock()
+        self._s = owner._s
+        self._owner = owner
+        self.context = owner.context
+        self.socket_type = owner.socket_type
+        self._fork_gen = owner._fork_gen
+        self._stored = owner._stored
+
+    def _shadow_owner(self):
+        return self._owner
+
+    @property
+    def underlying(self):
+        """The socket's address, which Socket.shadow (and Socket(shadow=))
+        turn back into a Socket object for the same socket."""
+        return <size_t>self._sock()
+
+    @classmethod
+    def shadow(cls, address):
+        """A Socket object for the socket at address (its ``underlying``, or the
+        Socket itself), not owning it: garbage-collecting it closes nothing."""
+        return cls(shadow=address)
 
     def __init__(self, context=None, socket_type=None, *args, **kwargs):
         pass
 
     def __dealloc__(self):
-        if self._s != NULL and self._fork_gen == _fork_generation:
+        if self._s != NULL and self._fork_gen == _fork_generation and self._owner is None:
             self._close(-2)
 
     cdef zl_socket *_sock(self) except NULL:
+        if self._owner is not None and (<Socket>self._owner)._s == NULL:
+            self._s = NULL      # the socket this one shadows was closed
         if self._s == NULL:
             raise _zmq_error(ENOTSOCK, None)
         if self._fork_gen != _fork_generation:
@@ -73,6 +111,8 @@ cdef class Socket:
 
     @property
     def closed(self):
+        if self._owner is not None and (<Socket>self._owner)._s == NULL:
+            self._s = NULL
         return self._s == NULL
 
     # ----------------------------------------------------------- endpoints
@@ -318,7 +358,11 @@ cdef class Socket:
     def close(self, linger=None):
         """Closes the socket; undelivered messages keep going out in the
         background for LINGER ms (forever with -1, the default)."""
-        if self._s == NULL:
+        if self.closed:
+            return
+        if self._owner is not None:
+            self._owner.close(linger)     # as libzmq: a shadow's close closes the socket
+            self._s = NULL
             return
         if self._fork_gen != _fork_generation:
             self._s = NULL
@@ -338,6 +382,7 @@ cdef class Socket:
             if l.ipc_path[0]:
                 paths.append(<bytes>l.ipc_path)
             l = l.next
+        _live_sockets.pop(<size_t>s, None)
         pthread_mutex_lock(&c.lock)
         sock_close(c, s, linger)
         pthread_mutex_unlock(&c.lock)

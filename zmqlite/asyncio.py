@@ -72,12 +72,20 @@ class Socket(_SyncSocket):
     _watched_fd: int | None = None  # the FD registered with the loop, or None
 
     def __init__(self, context: Any = None, socket_type: int | None = None, io_loop: Any = None,
-                 **kwargs: Any) -> None:
+                 _from_socket: Any = None, **kwargs: Any) -> None:
+        if _from_socket is not None:
+            kwargs["shadow"] = _from_socket
         super().__init__(context, socket_type, **kwargs)
         self._loop = io_loop
         self._recvs = deque()
         self._sends = deque()
         self._polls = []
+
+    @classmethod
+    def from_socket(cls, socket: Any, io_loop: Any = None) -> Socket:
+        """An asyncio Socket for the same socket as ``socket`` (a shadow: it does
+        not own it), as pyzmq's."""
+        return cls(_from_socket=socket, io_loop=io_loop)
 
     # -- the calls --------------------------------------------------------------------
 

@@ -101,7 +101,10 @@ class Context(_core.Context):
         # pyzmq's classes are Generic: annotations such as Context[Socket] must evaluate
         return _types.GenericAlias(cls, item)
 
-    def __init__(self, io_threads: int = 1, **kwargs: Any) -> None:
+    def __init__(self, io_threads: Any = 1, **kwargs: Any) -> None:
+        if isinstance(io_threads, _core.Context):  # Context(other): a shadow, as pyzmq
+            kwargs["shadow"] = io_threads
+            io_threads = 1
         super().__init__(io_threads=io_threads, **kwargs)
         d = self.__dict__
         d["sockopts"] = {}  # default options for new sockets (ctx.linger = 0, ...)
@@ -116,6 +119,8 @@ class Context(_core.Context):
         try:
             if self.closed or _exiting or self.__dict__.get("_creator_pid") != os.getpid():
                 return
+            if self._shadow_owner() is not None:
+                return  # a shadow owns nothing: its owner ends the context
             if warn is not None:  # None during interpreter teardown
                 warn(f"Unclosed context {self!r}", ResourceWarning, stacklevel=2, source=self)
             self._destroy(None, warn_unclosed=True)

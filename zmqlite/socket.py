@@ -100,6 +100,11 @@ class Socket(_core.Socket):
         return _types.GenericAlias(cls, item)
 
     def __init__(self, context: Any = None, socket_type: int | None = None, **kwargs: Any) -> None:
+        if kwargs.get("shadow") or isinstance(context, _core.Socket):
+            # Socket(shadow=address) or Socket(other): _core made it a shadow, which the
+            # owner's context already counts
+            super().__init__(context, socket_type, **kwargs)
+            return
         if context is None:
             raise TypeError("context must be specified")
         if socket_type is None:
@@ -121,7 +126,7 @@ class Socket(_core.Socket):
     def __del__(self) -> None:
         # a socket left open would make Context.term() wait forever
         try:
-            if self.closed:
+            if self.closed or self._shadow_owner() is not None:  # a shadow owns nothing
                 return
             if warn is not None:  # None during interpreter teardown
                 warn(f"Unclosed socket {self!r}", ResourceWarning, stacklevel=2, source=self)

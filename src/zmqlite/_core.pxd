@@ -273,7 +273,8 @@ cdef struct zl_ctx:
 cdef class Context:
     cdef zl_ctx *_ctx
     cdef int _fork_gen
-    cdef readonly bint closed
+    cdef bint _closed
+    cdef object _owner          # a shadow (Context.shadow): the Context that owns _ctx; None: this one
     cdef object __weakref__
 
 cdef class Socket:
@@ -282,7 +283,9 @@ cdef class Socket:
     cdef readonly int socket_type
     cdef int _fork_gen          # fork generation the socket was made in
     cdef dict _stored           # options accepted for compatibility but without effect yet
+    cdef object _owner          # a shadow (Socket.shadow): the Socket that owns _s; None: this one
     cdef object __weakref__
+    cdef _shadow(self, shadow)
     cdef zl_socket *_sock(self) except NULL
     cdef _bind_inproc(self, str name)
     cdef _bind_failed(self, int err, bytes where)
