@@ -155,6 +155,30 @@ def test_a_failing_callback_does_not_stop_the_stream(zl, ctx, zmqstream, loop):
     b.close(linger=0)
 
 
+def test_coroutine_callbacks_run_as_tasks(zl, ctx, zmqstream, loop):
+    """ipykernel's shell callback is a coroutine: each message's runs to completion,
+    awaiting on the loop, and a failing one is logged without stopping the stream."""
+    a, b = ctx.socket(zl.PAIR), ctx.socket(zl.PAIR)
+    a.bind("inproc://stream-async")
+    b.connect("inproc://stream-async")
+    stream = zmqstream.ZMQStream(a, loop)
+    done = []
+
+    async def callback(msg):
+        await asyncio.sleep(0.01)   # really suspends: the stream must not drop the task
+        if msg == [b"boom"]:
+            raise RuntimeError("in a coroutine callback")
+        done.append(msg[0])
+
+    stream.on_recv(callback)
+    for body in (b"one", b"boom", b"two", b"three"):
+        b.send(body)
+    run_until(loop, lambda: len(done) == 3)
+    assert sorted(done) == [b"one", b"three", b"two"]
+    stream.close(linger=0)
+    b.close(linger=0)
+
+
 def test_ioloop_and_future_modules(zl):
     ioloop = importlib.import_module(zl.__name__ + ".eventloop.ioloop")
     future = importlib.import_module(zl.__name__ + ".eventloop.future")

@@ -14,6 +14,8 @@ on.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import logging
 import pickle
 from collections import deque
@@ -207,9 +209,19 @@ class ZMQStream:
 
     def _run(self, callback: Callable[..., Any], *args: Any) -> None:
         try:
-            callback(*args)
+            result = callback(*args)
         except Exception:
             _log.error("Uncaught exception in ZMQStream callback", exc_info=True)
+            return
+        if inspect.isawaitable(result):
+            # a coroutine callback (ipykernel's) runs as a task on this loop; as pyzmq's,
+            # the stream goes on with the next message without waiting for it
+            asyncio.ensure_future(result).add_done_callback(_log_failure)
+
+
+def _log_failure(task: asyncio.Future) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        _log.error("Uncaught exception in ZMQStream callback", exc_info=task.exception())
 
 
 __all__ = ["ZMQStream"]
