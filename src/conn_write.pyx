@@ -37,9 +37,19 @@ cdef inline size_t conn_frame_to_wire(zl_conn *conn, zl_frame *f, unsigned char 
         return 0
     return frame_to_wire(f, conn.peer_minor, head, body, body_len)
 
+cdef inline int conn_seals(zl_conn *conn, zl_frame *f) noexcept nogil:
+    """Whether f goes encrypted (CURVE after its handshake; not the handshake's commands)."""
+    return conn.seal_overhead != 0 and not (f.flags & ZL_FRAME_PLAIN)
+
 cdef inline size_t conn_wire_len(zl_conn *conn, zl_frame *f) noexcept nogil:
-    """The bytes conn_frame_to_wire puts on the wire for f."""
-    return f.size if conn.raw else frame_wire_len(f, conn.peer_minor)
+    """The bytes f takes on the wire (conn_encode)."""
+    cdef size_t body
+    if conn.raw:
+        return f.size
+    if conn_seals(conn, f):
+        body = f.size + conn.seal_overhead
+        return zl_frame_header_size(body) + body
+    return frame_wire_len(f, conn.peer_minor)
 
 cdef inline int conn_has_unwritten(zl_conn *conn) noexcept nogil:
     """Gathered output (wiov) not all written yet."""
@@ -59,8 +69,8 @@ cdef int conn_write_inline(zl_ctx *c, zl_conn *conn, zl_queue *msg) noexcept nog
     cdef zl_frame *f = msg.head
     cdef ssize_t w
     cdef long long now
-    if not conn.out_idle or conn.state != ZL_CONN_ACTIVE or conn.in_ready:
-        return 0
+    if not conn.out_idle or conn.state != ZL_CONN_ACTIVE or conn.in_ready or conn.seal_overhead:
+        return 0        # (sealing is the I/O thread's: its nonces must stay in order)
     while f != NULL:
         total += conn_wire_len(conn, f)
         if total > INLINE_MAX:

@@ -65,14 +65,6 @@ cdef void endpoint_retry_cancel(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     ep.retry_next = NULL
     ep.retry_at = 0
 
-cdef inline void conn_failed(zl_conn *conn, int event, long long value) noexcept nogil:
-    """Notes how a handshake failed, for the monitor event conn_close reports
-    (the first reason found is the one reported). A raw connection never
-    finishes a handshake, so libzmq reports how it ended this way too."""
-    if (conn.state != ZL_CONN_ACTIVE or conn.raw) and conn.fail_event == 0:
-        conn.fail_event = event
-        conn.fail_value = value
-
 cdef void conn_timers(zl_ctx *c, zl_conn *conn) noexcept nogil:
     """Puts conn on ctx.timed while it has a timer to keep (a handshake that
     has a deadline, heartbeats of ours, or a TTL the peer asked for), and
@@ -127,7 +119,6 @@ cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_list
         return NULL
     conn.sock = s
     conn.raw = (SOCKET_TYPES[s.type].flags & T_RAW) != 0
-    conn.mech = &NULL_MECHANISM     # the only one so far: the socket's option will choose
     conn.fd = fd
     conn.ep = ep
     conn.lst = lst
@@ -145,6 +136,14 @@ cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_list
     conn.heartbeat_timeout = s.heartbeat_timeout if s.heartbeat_timeout >= 0 else s.heartbeat_ivl
     conn.heartbeat_ttl = s.heartbeat_ttl
     conn.handshake_ivl = s.handshake_ivl
+    conn.as_server = s.as_server
+    if s.mechanism == ZL_MECH_CURVE:
+        conn.mech = &CURVE_MECHANISM
+    elif s.mechanism == ZL_MECH_PLAIN:
+        conn.mech = &PLAIN_MECHANISM
+    else:
+        conn.mech = &NULL_MECHANISM
+    conn.seal_overhead = conn.mech.seal_overhead
     pthread_mutex_unlock(&c.lock)
     conn_set_buffer(fd, SO_SNDBUF, sndbuf, not conn.is_tcp)
     conn_set_buffer(fd, SO_RCVBUF, rcvbuf, not conn.is_tcp)
@@ -176,7 +175,7 @@ cdef int conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
         conn_timers(c, conn)
         conn_set_events(c, conn, ZL_EV_IN | ZL_EV_OUT)
         return 0
-    greeting_encode(conn.wbuf, conn.mech.name, 0, 1)
+    greeting_encode(conn.wbuf, conn.mech.name, conn.as_server, 1)
     conn_out_append(conn, conn.wbuf, 64)
     conn.wlen = 64
     conn.stream_queued = 64
@@ -312,6 +311,23 @@ cdef int conn_attach(zl_ctx *c, zl_conn *conn, const unsigned char *meta, size_t
     pthread_mutex_unlock(&c.lock)
     return 0
 
+cdef int conn_zap_reply(zl_ctx *c, zl_conn *conn, const unsigned char *status) noexcept nogil:
+    """The ZAP handler answered conn's request (io_thread.pyx: zap_in): the
+    mechanism goes on, and may complete the handshake. 0, or -1 when the
+    caller must close the connection."""
+    cdef const unsigned char *meta
+    cdef size_t meta_len
+    cdef int rc
+    conn.zap_id = 0
+    rc = conn.mech.zap_reply(conn, status, &meta, &meta_len)
+    if rc == 1:
+        rc = conn_attach(c, conn, meta, meta_len)
+        conn_timers(c, conn)
+    if rc < 0:
+        return -1
+    conn_mark_ready_nolock(c, conn)     # WELCOME, READY or ERROR goes out
+    return 0
+
 cdef int conn_on_command(zl_ctx *c, zl_conn *conn, zl_frame *f) noexcept nogil:
     """Commands after the handshake. PING is answered with PONG echoing its
     context (RFC 37); ERROR is fatal; others are ignored. 0 or -1."""
@@ -365,6 +381,8 @@ cdef int conn_consume(zl_ctx *c, zl_conn *conn, const unsigned char *data, size_
     cdef size_t pos = 0, used, take
     cdef zl_frame *f
     cdef int rc
+    if conn.close_after_flush:
+        return 0        # the handshake failed: only our ERROR still goes out
     if conn.raw:
         # a STREAM's peer: each read is one message, as it came
         f = frame_new(n)
@@ -393,7 +411,7 @@ cdef int conn_consume(zl_ctx *c, zl_conn *conn, const unsigned char *data, size_
             conn.peer_minor = conn.greeting[11]
             conn.state = ZL_CONN_HANDSHAKE
             if conn.mech.start(conn) < 0:
-                return -1
+                return -1       # (conn_close frees what the mechanism made)
             conn_mark_ready_nolock(c, conn)
             continue
         rc = decoder_feed(&conn.dec, data + pos, n - pos, &used, &f)
@@ -411,6 +429,9 @@ cdef int conn_on_frame(zl_ctx *c, zl_conn *conn, zl_frame *f, zl_queue *batch) n
     cdef int rc = 0
     cdef const unsigned char *meta
     cdef size_t meta_len
+    if conn.state == ZL_CONN_ACTIVE and conn.mech.open != NULL and conn.mech.open(conn, f) < 0:
+        frame_free(f)       # a frame that does not open (forged, replayed, reordered)
+        return -1
     if f.flags & ZL_FLAG_COMMAND:
         if conn.state == ZL_CONN_HANDSHAKE:
             rc = conn.mech.on_command(conn, f, &meta, &meta_len)
@@ -420,6 +441,8 @@ cdef int conn_on_frame(zl_ctx *c, zl_conn *conn, zl_frame *f, zl_queue *batch) n
             if rc == 1:
                 rc = conn_attach(c, conn, meta, meta_len)
                 conn_timers(c, conn)        # the handshake's deadline is over
+            if rc >= 0 and conn.ctrl.head != NULL:
+                conn_mark_ready_nolock(c, conn)     # the mechanism's answer goes out
         elif (SOCKET_TYPES[conn.sock.type].flags & T_PUBLISHER) and \
                 (command_is(f, "SUBSCRIBE") or command_is(f, "CANCEL")):
             queue_push(batch, f)     # applied by the socket, in order with 3.0-style ones
@@ -547,8 +570,9 @@ cdef inline int frame_fits(zl_conn *conn, zl_frame *f, gather_room *room) noexce
     extends the current write-buffer piece, or starts one after a body piece;
     a large body is a piece of its own."""
     cdef int copy_body = f.size < conn.copy_max
+    cdef size_t body = f.size + (conn.seal_overhead if conn_seals(conn, f) else 0)
     # an upper bound: a ZMTP 3.0 subscription is shorter on the wire (frame_to_wire)
-    cdef size_t need = (0 if conn.raw else zl_frame_header_size(f.size)) + (f.size if copy_body else 0)
+    cdef size_t need = (0 if conn.raw else zl_frame_header_size(body)) + (body if copy_body else 0)
     cdef int npieces = (1 if room.after_body else 0) + (0 if copy_body else 1)
     if need > room.wbuf or npieces > room.pieces:
         return 0
@@ -557,15 +581,19 @@ cdef inline int frame_fits(zl_conn *conn, zl_frame *f, gather_room *room) noexce
     room.after_body = not copy_body
     return 1
 
-cdef void conn_encode(zl_conn *conn, zl_frame *f, int keep) noexcept nogil:
+cdef int conn_encode(zl_conn *conn, zl_frame *f, int keep) noexcept nogil:
     """Appends f to the output: header (and a small body) into the write
     buffer, a large body as a piece of its own. Frames not kept (`ctrl`
-    commands: READY, PING, PONG, all small) must be copied."""
+    commands: READY, PING, PONG, all small) must be copied. 0, or -1 when
+    the connection must close (out of memory to encrypt a large frame)."""
     cdef const unsigned char *body
     cdef size_t body_len
     cdef int copy_body = f.size < conn.copy_max     # as frame_fits counted it
     cdef unsigned char *at = conn.wbuf + conn.wlen
-    cdef size_t n = conn_frame_to_wire(conn, f, at, &body, &body_len)
+    cdef size_t n
+    if conn_seals(conn, f):
+        return conn_encode_sealed(conn, f, keep)
+    n = conn_frame_to_wire(conn, f, at, &body, &body_len)
     if copy_body:
         memcpy(at + n, body, body_len)
         n += body_len
@@ -581,6 +609,45 @@ cdef void conn_encode(zl_conn *conn, zl_frame *f, int keep) noexcept nogil:
         queue_push(&conn.inflight, f)
     else:
         frame_free(f)
+    return 0
+
+cdef int conn_encode_sealed(zl_conn *conn, zl_frame *f, int keep) noexcept nogil:
+    """conn_encode for a connection that encrypts (CURVE): the frame goes as a
+    data frame holding its sealed form. A small one is sealed straight into
+    the write buffer; a large one into a frame of its own on `sealed`, freed
+    once written, while `inflight` keeps the plaintext for a reconnect. Either
+    way the body is read once, by the cipher."""
+    cdef size_t sealed_len = f.size + conn.seal_overhead
+    cdef unsigned char *at = conn.wbuf + conn.wlen
+    cdef size_t n = zl_put_frame_header(at, 0, sealed_len)
+    cdef zl_frame *sf = NULL
+    cdef int rc
+    if f.size < conn.copy_max:
+        rc = conn.mech.seal(conn, f, at + n)
+        if rc == 0:
+            n += sealed_len
+            conn_out_append(conn, at, n)
+            conn.wlen += n
+            conn.stream_queued += n
+    else:
+        sf = frame_new(sealed_len)
+        rc = -1 if sf == NULL else conn.mech.seal(conn, f, sf.data)
+        if rc == 0:
+            conn_out_append(conn, at, n)
+            conn.wlen += n
+            conn_out_append(conn, sf.data, sealed_len)
+            conn.stream_queued += n + sealed_len
+            sf.wire_end = conn.stream_queued
+            queue_push(&conn.sealed, sf)
+        elif sf != NULL:
+            frame_free(sf)
+    # (not encoded: placed as if it came next, so that conn_requeue gives it back)
+    f.wire_end = conn.stream_queued + (0 if rc == 0 else conn_wire_len(conn, f))
+    if keep:
+        queue_push(&conn.inflight, f)
+    else:
+        frame_free(f)
+    return rc
 
 cdef int conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
     """Gathers the next output once the previous is written: commands first,
@@ -609,7 +676,9 @@ cdef int conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
     room.pieces = WIOV_MAX
     room.after_body = 1
     while conn.ctrl.head != NULL and frame_fits(conn, conn.ctrl.head, &room):
-        conn_encode(conn, queue_pop(&conn.ctrl), 0)
+        if conn_encode(conn, queue_pop(&conn.ctrl), 0) < 0:
+            pthread_mutex_unlock(&c.lock)
+            return -1
     p = conn.pipe
     if conn.state != ZL_CONN_ACTIVE or conn.ctrl.head != NULL or p == NULL:
         pthread_mutex_unlock(&c.lock)
@@ -658,7 +727,13 @@ cdef int conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
         if not conn.taking_mid_msg:
             f.flags |= ZL_FRAME_FIRST
         conn.taking_mid_msg = f.flags & ZL_FLAG_MORE
-        conn_encode(conn, f, 1)
+        if conn_encode(conn, f, 1) < 0:
+            while first != NULL:        # the rest stays with the connection, for conn_requeue
+                f = first
+                first = f.next
+                f.wire_end = conn.stream_queued + conn_wire_len(conn, f)    # not on the wire
+                queue_push(&conn.inflight, f)
+            return -1
         f = first
     return 0
 
@@ -682,7 +757,8 @@ cdef int conn_out(zl_ctx *c, zl_conn *conn) noexcept nogil:
                 return -1
             if rc or not conn_has_unwritten(conn):
                 conn_set_events(c, conn, conn.events & ~ZL_EV_OUT)
-                return 0
+                # a failed handshake's ERROR is out: now the connection closes
+                return -1 if conn.close_after_flush else 0
         if conn.wiov_n - conn.wiov_pos == 1:
             v = &conn.wiov[conn.wiov_pos]
             n = send(conn.fd, v.iov_base, v.iov_len, MSG_NOSIGNAL)
@@ -709,6 +785,8 @@ cdef int conn_out(zl_ctx *c, zl_conn *conn) noexcept nogil:
         # frames whose last byte is out are done
         while conn.inflight.head != NULL and conn.inflight.head.wire_end <= conn.stream_written:
             frame_free(queue_pop(&conn.inflight))
+        while conn.sealed.head != NULL and conn.sealed.head.wire_end <= conn.stream_written:
+            frame_free(queue_pop(&conn.sealed))
         if budget <= 0:
             conn_set_events(c, conn, conn.events | ZL_EV_OUT)
             return 0
@@ -779,8 +857,9 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
     if conn.state == ZL_CONN_CONNECTING:
         monitor_event(s, ZL_EVENT_CLOSED, conn.fd, conn.endpoint)
     else:
-        # (a raw connection never completes a ZMTP handshake: libzmq reports it as failed)
-        if conn.state != ZL_CONN_ACTIVE or conn.raw:
+        # (a raw connection never completes a ZMTP handshake: libzmq reports it as
+        # failed; a CURVE MESSAGE that does not open is reported the same way)
+        if conn.state != ZL_CONN_ACTIVE or conn.raw or conn.fail_event:
             monitor_event(s, conn.fail_event if conn.fail_event else ZL_EVENT_HANDSHAKE_FAILED_NO_DETAIL,
                           conn.fail_value, conn.endpoint)
         monitor_event(s, ZL_EVENT_DISCONNECTED, conn.fd, conn.endpoint)
@@ -804,8 +883,11 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
             break
         pp = &pp[0].next
     queue_clear(&conn.inflight)
+    queue_clear(&conn.sealed)
     queue_clear(&conn.ctrl)
     queue_clear(&conn.msg)
+    if conn.mech.free != NULL:
+        conn.mech.free(conn)
     decoder_free(&conn.dec)
     free(conn.rbuf)
     free(conn.wbuf)

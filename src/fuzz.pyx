@@ -171,3 +171,49 @@ def _fuzz_connection(int socket_type, bint connect_side, bint zmtp30, bint heart
     if err:
         raise _zmq_error(err, None)
     return taken
+
+def _curve_seal_matches_box(bytes payload, int more, int command):
+    """Test-only (tests/unit/test_curve.py): curve_seal's one-pass MESSAGE box
+    against libsodium's crypto_box_easy_afternm of flags + payload, both ways:
+    the sealed bytes must be equal, and curve_open must give the frame back."""
+    cdef curve_state st
+    cdef zl_conn conn
+    cdef zl_frame *f
+    cdef zl_frame *g
+    cdef unsigned char n24[24]
+    cdef size_t n = len(payload)
+    cdef bytes plain = bytes([(1 if more else 0) | (2 if command else 0)]) + payload
+    cdef bytearray expected = bytearray(n + 17)
+    cdef bytes sealed, opened
+    if not ZL_HAVE_CURVE:
+        raise RuntimeError("built without libsodium")
+    memset(&st, 0, sizeof(st))
+    memset(&conn, 0, sizeof(conn))
+    randombytes_buf(st.precom, 32)
+    st.nonce = 7
+    conn.mech_state = &st
+    f = frame_new(n)
+    if f == NULL:
+        raise MemoryError()
+    memcpy(f.data, <char *>payload, n)
+    f.flags = (ZL_FLAG_MORE if more else 0) | (ZL_FLAG_COMMAND if command else 0)
+    g = frame_new(n + CURVE_MESSAGE_OVERHEAD)
+    if g == NULL:
+        frame_free(f)
+        raise MemoryError()
+    rc = curve_seal(&conn, f, g.data)
+    frame_free(f)
+    curve_short_nonce(n24, "CurveZMQMESSAGEC", 7)
+    crypto_box_easy_afternm(<unsigned char *><char *>expected, <const unsigned char *><char *>plain,
+                            n + 1, n24, st.precom)
+    sealed = (<char *>g.data)[:n + CURVE_MESSAGE_OVERHEAD]
+    # the receiving side (a server): opens it in place
+    st.server = 1
+    st.peer_nonce = 6
+    rc2 = curve_open(&conn, g)
+    opened = (<char *>g.data)[:g.size]
+    flags_back = g.flags
+    frame_free(g)
+    return (rc == 0 and sealed[16:] == bytes(expected) and sealed[:16] == b"\x07MESSAGE" + (7).to_bytes(8, "big")
+            and rc2 == 0 and opened == payload
+            and flags_back == ((ZL_FLAG_MORE if more else 0) | (ZL_FLAG_COMMAND if command else 0)))

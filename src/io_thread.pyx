@@ -357,6 +357,72 @@ cdef long long run_timers(zl_ctx *c) noexcept nogil:
         return -1
     return next_at - now if next_at > now else 0
 
+cdef void zap_in(zl_ctx *c) noexcept nogil:
+    """Replies from the ZAP handler ([delimiter,] version, request id, status
+    code, status text, user id, metadata: RFC 27), each to the connection
+    waiting for it. A malformed reply, or one for a connection that is gone,
+    is dropped. The connection is not closed here (other events of this poll
+    round may be for it): a failure marks it to close once its ERROR is out."""
+    cdef zl_socket *z = c.zap
+    cdef zl_frame *f
+    cdef zl_frame *parts[8]
+    cdef int nparts, more, rc
+    cdef unsigned long long rid
+    cdef zl_conn *conn
+    cdef unsigned char status[3]
+    cdef size_t i
+    if z == NULL:
+        return
+    while True:
+        pthread_mutex_lock(&c.lock)
+        zl_signaler_drain(z.sig_rfd)
+        z.sig_pending = 0
+        nparts = 0
+        more = 1
+        rc = 0
+        while more:
+            rc = sock_recv_frame(z, &f)
+            if rc:
+                break
+            more = f.flags & ZL_FLAG_MORE
+            if nparts < 8:
+                parts[nparts] = f
+                nparts += 1
+            else:
+                frame_free(f)
+        pthread_mutex_unlock(&c.lock)
+        if rc:
+            return      # no more replies (EAGAIN)
+        # skip the envelope's empty delimiter a REP handler puts back
+        i = 1 if nparts > 0 and parts[0].size == 0 else 0
+        rid = 0
+        if nparts - i >= 4 and parts[i].size == 3 and memcmp(parts[i].data, b"1.0", 3) == 0 \
+                and parts[i + 2].size == 3:
+            rid = strtoull_n(parts[i + 1].data, parts[i + 1].size)
+            memcpy(status, parts[i + 2].data, 3)
+        for i in range(nparts):
+            frame_free(parts[i])
+        if rid == 0 or status[0] < 50 or status[0] > 53:
+            continue
+        conn = c.conns
+        while conn != NULL and conn.zap_id != rid:
+            conn = conn.next
+        if conn != NULL and conn_zap_reply(c, conn, status) < 0:
+            conn.close_after_flush = 1
+            conn_mark_ready_nolock(c, conn)
+
+cdef unsigned long long strtoull_n(const unsigned char *p, size_t n) noexcept nogil:
+    """A ZAP request id we gave out (a decimal number), or 0."""
+    cdef unsigned long long v = 0
+    cdef size_t i
+    if n == 0 or n > 19:
+        return 0
+    for i in range(n):
+        if p[i] < 48 or p[i] > 57:
+            return 0
+        v = v * 10 + (p[i] - 48)
+    return v
+
 cdef void *io_thread_main(void *arg) noexcept nogil:
     cdef zl_ctx *c = <zl_ctx *>arg
     cdef zl_event events[256]
@@ -394,6 +460,9 @@ cdef void *io_thread_main(void *arg) noexcept nogil:
             c.io_sleeping = 1
         pthread_mutex_unlock(&c.lock)
         if quit:
+            pthread_mutex_lock(&c.lock)
+            zap_close(c)
+            pthread_mutex_unlock(&c.lock)
             break
         if timeout > 1000000:
             timeout = 1000000
@@ -402,6 +471,8 @@ cdef void *io_thread_main(void *arg) noexcept nogil:
             tag = <size_t>events[i].data
             if tag == 0:
                 zl_signaler_drain(c.wake_rfd)
+            elif tag == <size_t>ZAP_TAG:
+                zap_in(c)
             elif tag & 1:
                 listener_accept(c, <zl_listener *>(tag & ~(<size_t>1)))
             else:

@@ -7,6 +7,7 @@
 
 cdef enum:
     ZL_FRAME_FIRST = 0x100    # engine-private: this frame starts a message (see engine.pyx)
+    ZL_FRAME_PLAIN = 0x200    # engine-private: a handshake command, never sealed (mechanisms/)
 
 # Frames of 1 KiB and more are recycled through a cache shared by all threads,
 # in power-of-two size classes, instead of going back to malloc. Without it,
@@ -165,6 +166,14 @@ cdef void frame_free(zl_frame *f) noexcept nogil:
             f = NULL
         pthread_mutex_unlock(&frame_cache_lock)
     free(f)
+
+cdef void frame_advance(zl_frame *f, size_t n) noexcept nogil:
+    """Drops the first n bytes of f's body (a frame decrypted in place, whose
+    plaintext starts after the box's header). The frame is then not a whole
+    cached size any more: frame_free gives it back to malloc."""
+    f.data += n
+    f.size -= n
+    f.cap -= n
 
 cdef void frames_free(zl_frame *f) noexcept nogil:
     cdef zl_frame *n

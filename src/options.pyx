@@ -151,9 +151,144 @@ cdef dict _constants():
         "SUBSCRIBE": ZL_OPT_SUBSCRIBE, "UNSUBSCRIBE": ZL_OPT_UNSUBSCRIBE,
         "RCVMORE": ZL_OPT_RCVMORE, "FD": ZL_OPT_FD, "EVENTS": ZL_OPT_EVENTS,
         "TYPE": ZL_OPT_TYPE, "LAST_ENDPOINT": ZL_OPT_LAST_ENDPOINT, "MECHANISM": ZL_OPT_MECHANISM,
+        "PLAIN_SERVER": ZL_OPT_PLAIN_SERVER, "PLAIN_USERNAME": ZL_OPT_PLAIN_USERNAME,
+        "PLAIN_PASSWORD": ZL_OPT_PLAIN_PASSWORD, "CURVE_SERVER": ZL_OPT_CURVE_SERVER,
+        "CURVE_PUBLICKEY": ZL_OPT_CURVE_PUBLICKEY, "CURVE_SECRETKEY": ZL_OPT_CURVE_SECRETKEY,
+        "CURVE_SERVERKEY": ZL_OPT_CURVE_SERVERKEY, "ZAP_DOMAIN": ZL_OPT_ZAP_DOMAIN,
         "DONTWAIT": ZL_DONTWAIT, "NOBLOCK": ZL_DONTWAIT, "SNDMORE": ZL_SNDMORE,
         "POLLIN": ZL_POLLIN, "POLLOUT": ZL_POLLOUT, "POLLERR": ZL_POLLERR,
         "EFSM": ZL_EFSM, "ENOCOMPATPROTO": ZL_ENOCOMPATPROTO, "ETERM": ZL_ETERM,
         "EMTHREAD": ZL_EMTHREAD,
     })
     return table
+
+# ------------------------------------------------------- security options
+# (as libzmq's options.cpp: setting a PLAIN or CURVE option chooses that
+# mechanism, and the *_SERVER options the side; the I/O thread copies them
+# under the lock when a connection starts)
+
+cdef tuple SECURITY_OPTIONS = (ZL_OPT_PLAIN_SERVER, ZL_OPT_PLAIN_USERNAME, ZL_OPT_PLAIN_PASSWORD,
+                               ZL_OPT_CURVE_SERVER, ZL_OPT_CURVE_PUBLICKEY, ZL_OPT_CURVE_SECRETKEY,
+                               ZL_OPT_CURVE_SERVERKEY, ZL_OPT_ZAP_DOMAIN, ZL_OPT_MECHANISM)
+
+cdef bytes _bytes_option(int option, value, size_t most):
+    if isinstance(value, str):
+        raise TypeError("unicode not allowed, use setsockopt_string")
+    if value is None:
+        return b""
+    if isinstance(value, int):
+        raise TypeError("%s takes bytes, got %r" % (option_name(option), value))
+    b = bytes(value)
+    if len(b) > most:
+        raise _zmq_error(EINVAL, "Invalid argument: %s takes at most %d bytes" % (option_name(option), most))
+    return b
+
+cdef bytes _curve_key(int option, value):
+    """A CURVE key as 32 raw bytes, from 32 raw bytes or 40 Z85 characters (as libzmq)."""
+    b = _bytes_option(option, value, 41)
+    if len(b) == 41 and b[40] == 0:
+        b = b[:40]      # a Z85 key with its C string terminator
+    if len(b) == 40:
+        from zmqlite.utils.z85 import decode
+        try:
+            b = decode(b)
+        except ValueError:
+            raise _zmq_error(EINVAL, "Invalid argument: %s is not a Z85 key" % option_name(option)) from None
+    if len(b) != 32:
+        raise _zmq_error(EINVAL, "Invalid argument: %s takes a 32-byte key or its 40-character Z85 form"
+                         % option_name(option))
+    return b
+
+cdef set_security_option(zl_socket *s, int option, value):
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
+    cdef bytes b
+    cdef int flag
+    if option == ZL_OPT_MECHANISM:
+        raise _zmq_error(EINVAL, "Invalid argument: MECHANISM is read-only (set PLAIN_* or CURVE_* options)")
+    if option in (ZL_OPT_CURVE_SERVER, ZL_OPT_CURVE_PUBLICKEY, ZL_OPT_CURVE_SECRETKEY,
+                  ZL_OPT_CURVE_SERVERKEY) and not ZL_HAVE_CURVE:
+        raise _zmq_error(EINVAL, "Invalid argument: this zmqlite was built without libsodium, so "
+                         "without CURVE (zmq.has('curve') is False)")
+    if option == ZL_OPT_PLAIN_SERVER or option == ZL_OPT_CURVE_SERVER:
+        if isinstance(value, bool):
+            value = int(value)
+        if not isinstance(value, int) or value not in (0, 1):
+            raise _zmq_error(EINVAL, "Invalid argument: %s takes 0 or 1" % option_name(option))
+        pthread_mutex_lock(&c.lock)
+        s.as_server = value
+        if option == ZL_OPT_PLAIN_SERVER:
+            s.mechanism = ZL_MECH_PLAIN if value else ZL_MECH_NULL
+        else:
+            s.mechanism = ZL_MECH_CURVE if value else ZL_MECH_NULL
+        pthread_mutex_unlock(&c.lock)
+        return
+    if option == ZL_OPT_PLAIN_USERNAME or option == ZL_OPT_PLAIN_PASSWORD:
+        b = _bytes_option(option, value, 255)
+        pthread_mutex_lock(&c.lock)
+        if option == ZL_OPT_PLAIN_USERNAME:
+            memcpy(s.plain_username, <char *>b, len(b))
+            s.plain_username_len = len(b)
+        else:
+            memcpy(s.plain_password, <char *>b, len(b))
+            s.plain_password_len = len(b)
+        s.as_server = 0
+        s.mechanism = ZL_MECH_PLAIN if len(b) else ZL_MECH_NULL
+        pthread_mutex_unlock(&c.lock)
+        return
+    if option == ZL_OPT_ZAP_DOMAIN:
+        b = _bytes_option(option, value, 255)
+        pthread_mutex_lock(&c.lock)
+        memcpy(s.zap_domain, <char *>b, len(b))
+        s.zap_domain_len = len(b)
+        pthread_mutex_unlock(&c.lock)
+        return
+    b = _curve_key(option, value)
+    pthread_mutex_lock(&c.lock)
+    if option == ZL_OPT_CURVE_PUBLICKEY:
+        memcpy(s.curve_public, <char *>b, 32)
+        s.curve_keys |= 1
+    elif option == ZL_OPT_CURVE_SECRETKEY:
+        memcpy(s.curve_secret, <char *>b, 32)
+        s.curve_keys |= 2
+        if not (s.curve_keys & 1):
+            # a server given only its secret key still proves who it is (the
+            # client's vouch names S): derive S, as curve_public() does
+            crypto_scalarmult_base(s.curve_public, s.curve_secret)
+    else:
+        memcpy(s.curve_server, <char *>b, 32)
+        s.curve_keys |= 4
+        s.as_server = 0
+    s.mechanism = ZL_MECH_CURVE
+    pthread_mutex_unlock(&c.lock)
+
+cdef object get_security_option(zl_socket *s, int option):
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
+    cdef int mech, server
+    pthread_mutex_lock(&c.lock)
+    mech = s.mechanism
+    server = s.as_server
+    if option == ZL_OPT_PLAIN_USERNAME:
+        v = (<char *>s.plain_username)[:s.plain_username_len]
+    elif option == ZL_OPT_PLAIN_PASSWORD:
+        v = (<char *>s.plain_password)[:s.plain_password_len]
+    elif option == ZL_OPT_ZAP_DOMAIN:
+        v = (<char *>s.zap_domain)[:s.zap_domain_len]
+    elif option == ZL_OPT_CURVE_PUBLICKEY:
+        v = (<char *>s.curve_public)[:32]
+    elif option == ZL_OPT_CURVE_SECRETKEY:
+        v = (<char *>s.curve_secret)[:32]
+    elif option == ZL_OPT_CURVE_SERVERKEY:
+        v = (<char *>s.curve_server)[:32]
+    else:
+        v = None
+    pthread_mutex_unlock(&c.lock)
+    if option == ZL_OPT_MECHANISM:
+        return mech
+    if option == ZL_OPT_PLAIN_SERVER:
+        return int(server and mech == ZL_MECH_PLAIN)
+    if option == ZL_OPT_CURVE_SERVER:
+        return int(server and mech == ZL_MECH_CURVE)
+    if option in (ZL_OPT_CURVE_PUBLICKEY, ZL_OPT_CURVE_SECRETKEY, ZL_OPT_CURVE_SERVERKEY):
+        from zmqlite.utils.z85 import encode
+        return encode(v)      # pyzmq reads CURVE keys back in Z85
+    return v

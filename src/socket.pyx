@@ -640,6 +640,9 @@ cdef class Socket:
             s.connect_rid_len = len(b)
             pthread_mutex_unlock(&c.lock)
             return
+        if option in SECURITY_OPTIONS:
+            set_security_option(s, option, value)
+            return
         o = int_option(option)
         if o == NULL:
             raise _zmq_error(EINVAL, "Invalid argument: %s cannot be set on a zmqlite socket"
@@ -663,8 +666,8 @@ cdef class Socket:
             return s.sig_rfd
         if option == ZL_OPT_EVENTS:
             return self._events()
-        if option == ZL_OPT_MECHANISM:
-            return 0
+        if option in SECURITY_OPTIONS:
+            return get_security_option(s, option)
         o = int_option(option)
         if o != NULL:
             return get_int_option(s, o, self._stored)

@@ -41,6 +41,7 @@ cdef extern from "<sys/socket.h>" nogil:
     int accept(int fd, sockaddr *addr, socklen_t *len)
     int connect(int fd, const sockaddr *addr, socklen_t len)
     int getsockname(int fd, sockaddr *addr, socklen_t *len)
+    int getpeername(int fd, sockaddr *addr, socklen_t *len)
     int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
     int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
     ssize_t send(int fd, const void *buf, size_t len, int flags)

@@ -15,7 +15,8 @@ from . import constants, error
 from .constants import *  # noqa: F403  (every flat constant and enum class)
 from .error import *  # noqa: F403
 from .error import strerror
-from ._core import zmq_poll, proxy, proxy_steerable, device
+from ._core import zmq_poll, proxy, proxy_steerable, device, curve_keypair, curve_public
+from ._core import HAVE_CURVE as _HAVE_CURVE
 from .frame import Frame, Message, MessageTracker
 from .socket import Socket, SyncSocket
 from .context import Context, SyncContext
@@ -44,7 +45,7 @@ _CAPABILITIES = {
     "pgm": False,
     "tipc": False,
     "norm": False,
-    "curve": False,
+    "curve": _HAVE_CURVE,  # built with libsodium (setup.py, ZMQLITE_CURVE)
     "gssapi": False,
     "draft": False,
 }
@@ -97,6 +98,8 @@ __all__ = (
         "proxy",
         "proxy_steerable",
         "device",
+        "curve_keypair",
+        "curve_public",
         "strerror",
         "has",
         "zmq_version",

@@ -147,6 +147,21 @@ cdef struct zl_socket:
     int heartbeat_timeout     # ms to wait for traffic after a PING, -1 = heartbeat_ivl
     int heartbeat_ttl         # ms the peer should wait for our traffic (sent in PING), 0 = none
     long long maxmsgsize
+    # security (src/mechanisms/): set by the PLAIN_*/CURVE_* options, read by the
+    # I/O thread under the lock when a connection starts (as libzmq, an option
+    # applies to connections made after it is set)
+    int mechanism             # ZL_MECH_NULL, _PLAIN or _CURVE
+    int as_server             # PLAIN_SERVER / CURVE_SERVER
+    unsigned char plain_username[256]
+    int plain_username_len
+    unsigned char plain_password[256]
+    int plain_password_len
+    unsigned char curve_public[32]    # our long-term key pair
+    unsigned char curve_secret[32]
+    unsigned char curve_server[32]    # a client's: the server's long-term public key
+    int curve_keys            # which of the three are set: 1 public, 2 secret, 4 server
+    unsigned char zap_domain[256]
+    int zap_domain_len
     unsigned char routing_id[256]
     int routing_id_len
     zl_listener *listeners
@@ -214,6 +229,13 @@ cdef struct zl_conn:               # I/O thread only, but the fields marked (loc
     size_t copy_max           # bodies below this size are copied into wbuf (engine.pyx)
     int is_tcp                # else ipc (a unix socket)
     int raw                   # a STREAM's: no greeting, no framing, bytes in and out as they are
+    void *mech_state          # the mechanism's own state (keys, nonces, handshake step), or NULL
+    int as_server             # our greeting's as-server flag (PLAIN_SERVER / CURVE_SERVER)
+    size_t seal_overhead      # the mechanism encrypts frames (CURVE): the bytes it adds to each; 0 none
+    zl_queue sealed           # encrypted copies of large frames being written (freed as written;
+                              # `inflight` keeps the plaintext, which a reconnect re-sends)
+    int close_after_flush     # the handshake failed and an ERROR is on its way: close once written
+    unsigned long long zap_id # the ZAP request this connection waits for, 0 = none
     int user_closed           # raw: the user closed it (an empty message): no notice, no reconnect
     int rcvlowat              # SO_RCVLOWAT now set on fd (conn_wait_for_body)
     zl_queue inflight         # frames taken from the pipe whose bytes are not all written
@@ -265,6 +287,9 @@ cdef struct zl_ctx:
     zl_endpoint *retrying     # endpoints waiting to reconnect (I/O thread only)
     zl_socket *lingering      # closed sockets delivering what LINGER allows (I/O thread only)
     zl_inproc_bind *inproc_binds
+    zl_socket *zap            # the I/O thread's DEALER to the ZAP handler (inproc://zeromq.zap.01),
+                              # made when the first request is; not on `sockets` (I/O thread + lock)
+    unsigned long long zap_next_id    # the last ZAP request id given out
     int terminating           # term() called: blocking calls fail with ETERM
     int stop                  # the I/O thread should exit once no socket is left
     int term_rfd              # signalled by the I/O thread when the last socket is freed

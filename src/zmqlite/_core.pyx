@@ -10,6 +10,7 @@ import weakref as _weakref
 from libc.stdlib cimport malloc, calloc, realloc, free
 from libc.string cimport memcpy, memmove, memset, memcmp, strlen, strcmp, strcpy, strncpy, strcat
 from libc.stdint cimport uint32_t, uint64_t
+from libc.stdio cimport snprintf
 from libc.errno cimport (errno, EAGAIN, EINTR, EINVAL, ENOTSOCK,
                          EPROTONOSUPPORT, EADDRINUSE, ENOENT, ENOMEM, ENODEV, ENAMETOOLONG,
                          EINPROGRESS, EHOSTUNREACH, EMFILE, ENFILE, ENOBUFS, ECONNABORTED,
@@ -24,6 +25,7 @@ from cpython.memoryview cimport PyMemoryView_FromMemory
 from cpython.buffer cimport PyBUF_READ, PyBuffer_FillInfo
 from syscalls cimport *
 from zl cimport *
+from sodium cimport *
 
 include "errors.pyx"
 include "msg.pyx"
@@ -43,7 +45,10 @@ include "sockets/table.pyx"
 include "inproc.pyx"
 include "monitor.pyx"
 include "mechanisms/mechanism.pyx"
+include "mechanisms/zap.pyx"
 include "mechanisms/null.pyx"
+include "mechanisms/plain.pyx"
+include "mechanisms/curve.pyx"
 include "engine.pyx"
 include "io_thread.pyx"
 include "transport.pyx"
