@@ -134,7 +134,7 @@ cdef zl_frame *frame_new(size_t size) noexcept nogil:
         if f == NULL:
             return NULL
         f.cap = cap
-        f.data = (<unsigned char *>f) + sizeof(zl_frame)
+    f.data = (<unsigned char *>f) + sizeof(zl_frame)   # (a recycled one may have been advanced)
     f.owner = NULL
     f.next = NULL
     f.size = size
@@ -169,11 +169,12 @@ cdef void frame_free(zl_frame *f) noexcept nogil:
 
 cdef void frame_advance(zl_frame *f, size_t n) noexcept nogil:
     """Drops the first n bytes of f's body (a frame decrypted in place, whose
-    plaintext starts after the box's header). The frame is then not a whole
-    cached size any more: frame_free gives it back to malloc."""
+    plaintext starts after the box's header). cap still names the buffer
+    behind the struct, so the frame goes back to its size class when freed
+    (measured: giving 1 MiB CURVE frames back to malloc instead cost an
+    mmap, munmap and 256 page faults each)."""
     f.data += n
     f.size -= n
-    f.cap -= n
 
 cdef void frames_free(zl_frame *f) noexcept nogil:
     cdef zl_frame *n

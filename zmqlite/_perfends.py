@@ -121,14 +121,22 @@ def _send_for(sock, size, frames, seconds):
     return sent
 
 
-def local_thr(zmq, endpoint, frames, report):
-    """PULL: bind, report the endpoint, time first..last message."""
+def local_thr(zmq, endpoint, frames, report, curve=False):
+    """PULL: bind, report the endpoint, time first..last message. With curve, a CURVE
+    server: its public key goes to the sender with the endpoint."""
     ctx = zmq.Context()
     sock = ctx.socket(zmq.PULL)
     try:
         _setup_recv(sock, zmq)
+        server_key = None
+        if curve:
+            public, secret = zmq.curve_keypair()
+            sock.setsockopt(zmq.CURVE_SECRETKEY, secret)
+            sock.setsockopt(zmq.CURVE_PUBLICKEY, public)
+            sock.setsockopt(zmq.CURVE_SERVER, 1)
+            server_key = public.decode("ascii")
         sock.bind(endpoint)
-        report("ready", endpoint=_endpoint_of(sock, zmq, endpoint))
+        report("ready", endpoint=_endpoint_of(sock, zmq, endpoint), server_key=server_key)
         n, elapsed = _recv_until_end(sock, frames)
         report("result", messages=n, seconds=elapsed)
     finally:
@@ -136,12 +144,18 @@ def local_thr(zmq, endpoint, frames, report):
         ctx.term()
 
 
-def remote_thr(zmq, endpoint, size, frames, seconds, report, hold=None):
-    """PUSH: connect and send as fast as possible for ``seconds``."""
+def remote_thr(zmq, endpoint, size, frames, seconds, report, hold=None, server_key=None):
+    """PUSH: connect and send as fast as possible for ``seconds`` (a CURVE client of
+    ``server_key`` when given)."""
     ctx = zmq.Context()
     sock = ctx.socket(zmq.PUSH)
     try:
         sock.setsockopt(zmq.LINGER, SEND_LINGER_MS)
+        if server_key:
+            public, secret = zmq.curve_keypair()
+            sock.setsockopt(zmq.CURVE_SERVERKEY, server_key.encode("ascii"))
+            sock.setsockopt(zmq.CURVE_PUBLICKEY, public)
+            sock.setsockopt(zmq.CURVE_SECRETKEY, secret)
         sock.connect(endpoint)
         sent = _send_for(sock, size, frames, seconds)
         _hold(hold)
@@ -578,9 +592,9 @@ def child_main(spec_json):
         report("version", version=str(getattr(zmq, "__version__", "?")))
         ep, size, frames, secs = (spec.get(k) for k in ("endpoint", "size", "frames", "seconds"))
         if role == "local_thr":
-            local_thr(zmq, ep, frames, report)
+            local_thr(zmq, ep, frames, report, curve=spec.get("curve", False))
         elif role == "remote_thr":
-            remote_thr(zmq, ep, size, frames, secs, report, hold)
+            remote_thr(zmq, ep, size, frames, secs, report, hold, spec.get("server_key"))
         elif role == "inproc_thr":
             inproc_thr(zmq, size, frames, secs, report)
         elif role == "local_lat":

@@ -46,7 +46,7 @@ SUBSCRIBE_SETTLE = 0.3
 # ---- points ---------------------------------------------------------------------------------
 
 _POINT_RE = re.compile(
-    r"^(?P<pattern>pushpull|reqrep|pubsub(?P<subs>\d+)|multipart(?P<frames>\d+)|raw)"
+    r"^(?P<pattern>pushpull|curve|reqrep|pubsub(?P<subs>\d+)|multipart(?P<frames>\d+)|raw)"
     r"-(?P<transport>tcp|ipc|inproc)-(?P<size>\d+)(?P<unit>[km]?)$"
 )
 
@@ -65,6 +65,7 @@ class Point:
     subscribers: int = 0
     pattern: str = ""  # scale: router, pull or pub
     peers: int = 0  # scale: connected peers, one of them busy
+    curve: bool = False  # thr: both ends with CURVE on (the receiver is the server)
 
     @property
     def metric(self):
@@ -84,7 +85,8 @@ class Point:
         if self.kind == "thr":
             what = f"{self.frames}x{size} multipart" if self.frames > 1 else size
             ends = "two threads" if self.transport == "inproc" else "two processes"
-            return f"PUSH->PULL throughput, {what} messages, {ends}"
+            security = ", CURVE" if self.curve else ""
+            return f"PUSH->PULL throughput, {what} messages{security}, {ends}"
         if self.kind == "lat":
             return f"REQ/REP round trip, {size}, median and p99"
         if self.kind == "pubsub":
@@ -117,6 +119,8 @@ def parse_point(name):
     pattern, transport = m["pattern"], m["transport"]
     if size < 1:
         raise ValueError(f"{name}: size must be at least 1 byte (empty marks the end)")
+    if pattern == "curve" and transport == "inproc":
+        raise ValueError(f"{name}: CURVE is measured over tcp and ipc")
     if transport == "inproc" and pattern not in ("pushpull",) and not m["frames"]:
         raise ValueError(f"{name}: inproc is measured for pushpull/multipart only")
     if pattern == "raw" and transport == "inproc":
@@ -125,8 +129,8 @@ def parse_point(name):
         return Point(name, "pubsub", transport, size, subscribers=max(1, int(m["subs"])))
     if m["frames"]:
         return Point(name, "thr", transport, size, frames=max(1, int(m["frames"])))
-    kind = {"pushpull": "thr", "reqrep": "lat", "raw": "raw"}[pattern]
-    return Point(name, kind, transport, size)
+    kind = {"pushpull": "thr", "curve": "thr", "reqrep": "lat", "raw": "raw"}[pattern]
+    return Point(name, kind, transport, size, curve=pattern == "curve")
 
 
 FULL = [
@@ -138,6 +142,7 @@ FULL = [
     "raw-tcp-1m", "raw-ipc-1m",
     *(f"scale-{p}-inproc-{n}" for p in ("router", "pull", "pub") for n in (1, 100, 1000, 10000)),
     *(f"scale-{p}-tcp-{n}" for p in ("router", "pull", "pub") for n in (1, 1000)),
+    *(f"curve-tcp-{s}" for s in ("16", "4k", "64k", "1m")),
 ]
 QUICK = [
     "pushpull-tcp-16", "pushpull-tcp-4k", "pushpull-tcp-64k", "pushpull-tcp-1m",
@@ -333,10 +338,11 @@ def run_point(point, impl, seconds, pin=None, tag="0"):
 
         endpoint = _endpoint(ends, point.transport, tag)
         if point.kind == "thr":
-            local = ends.start(f"{impl} receiver", role="local_thr", endpoint=endpoint, **common)
+            local = ends.start(f"{impl} receiver", role="local_thr", endpoint=endpoint,
+                               curve=point.curve, **common)
             ready = local.expect("ready", START_TIMEOUT)
-            remote = ends.start(f"{impl} sender", role="remote_thr",
-                                endpoint=ready["endpoint"], **common)
+            remote = ends.start(f"{impl} sender", role="remote_thr", endpoint=ready["endpoint"],
+                                server_key=ready.get("server_key"), **common)
             res = local.expect("result", limit)
             remote.command("close")
             remote.expect("sent", FINISH_TIMEOUT)

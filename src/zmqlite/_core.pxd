@@ -12,7 +12,8 @@ from zl cimport zl_poller
 cdef struct zl_frame:
     zl_frame *next
     size_t size
-    size_t cap                # bytes allocated for data (>= size; large frames are reused)
+    size_t cap                # bytes allocated behind this struct (data may start later:
+                              # frame_advance); large frames are reused by it
     int flags                 # ZL_FLAG_MORE / ZL_FLAG_COMMAND as on the wire, plus ZL_FRAME_FIRST
     unsigned long long wire_end   # engine: stream offset just past this frame once encoded
     unsigned char *data       # just past this struct (one malloc), or into `owner`
