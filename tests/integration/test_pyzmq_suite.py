@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-FLOOR = 225
+FLOOR = 258  # 262 pass on 2026-12-02; two of pyzmq's tests use the fixed port 5555, which a
+# busy machine may have taken (test_retry_term, TestSocket.test_shadow), hence the margin
 
 pytestmark = [
     pytest.mark.skipif(
