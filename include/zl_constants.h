@@ -43,6 +43,7 @@
 #define ZL_OPT_IMMEDIATE 39
 #define ZL_OPT_XPUB_VERBOSE 40
 #define ZL_OPT_IPV6 42
+#define ZL_OPT_IPV4ONLY 31  /* deprecated: IPV6 inverted */
 #define ZL_OPT_MECHANISM 43
 #define ZL_OPT_PLAIN_SERVER 44
 #define ZL_OPT_PLAIN_USERNAME 45

@@ -14,6 +14,32 @@ cdef object _frames():
         _frame_module = m
     return _frame_module
 
+cdef class _Lease:
+    """The owner of frames lent from a tracked send's bytes: it keeps the bytes
+    alive, and once the last frame lending them is released (with the GIL,
+    msg.pyx) and nothing else holds it, it sets the event its MessageTracker
+    watches. So a tracker stays pending until the I/O thread has really
+    finished with the buffer, as pyzmq's does (libzmq's free callback)."""
+    cdef readonly object data       # the bytes lent
+    cdef object event               # threading.Event, set when this lease ends
+
+    def __cinit__(self, bytes data not None, event):
+        self.data = data
+        self.event = event
+
+    def __dealloc__(self):
+        self.event.set()
+
+def _release_borrowed():
+    """Drops the references of lent frames the I/O thread has finished with
+    (a tracker polls this: nothing else may run send/recv meanwhile)."""
+    release_borrowed()
+
+cdef inline bint _lends_whole_bytes(zl_frame *f):
+    """Whether f lends a whole bytes object (which recv may hand back as is)."""
+    return (f.owner != NULL and type(<object>f.owner) is bytes
+            and f.size == <size_t>PyBytes_GET_SIZE(<object>f.owner))
+
 cdef class _FrameBase:
     """The data of a zmqlite.Frame, exported through the buffer protocol:
     either a received zl_frame, owned and freed with this object, so that
@@ -25,6 +51,7 @@ cdef class _FrameBase:
     cdef object _data               # bytes holding the data when _f is NULL
     cdef const unsigned char *_ptr
     cdef Py_ssize_t _len
+    cdef _Lease _lease              # a tracked frame's: what its sends lend, or None
 
     def __cinit__(self, *args, **kwargs):
         self._f = NULL
@@ -37,19 +64,35 @@ cdef class _FrameBase:
             frame_free_gil(self._f)
             self._f = NULL
 
-    def _set_data(self, bytes data not None):
-        """Makes this frame hold data (once, before the frame is used)."""
+    def _set_data(self, bytes data not None, event=None):
+        """Makes this frame hold data (once, before the frame is used). With
+        event (a tracked frame), its sends lend data through a lease that sets
+        event once this frame and every frame sent from it are gone."""
         if self._f != NULL:
             raise RuntimeError("frame data is already set")
+        if event is not None:
+            self._lease = _Lease(data, event)
         self._data = data
         self._ptr = <const unsigned char *>PyBytes_AS_STRING(data)
         self._len = PyBytes_GET_SIZE(data)
+
+    def _copy_into(self, _FrameBase other not None):
+        """Makes other (new, empty) share this frame's data and lease: a copy
+        of a tracked frame keeps its tracker pending while it lives, as pyzmq's
+        (libzmq's zmq_msg_copy shares the buffer)."""
+        if self._f != NULL:
+            other._set_data(self._bytes())
+        else:
+            other._data = self._data
+            other._ptr = self._ptr
+            other._len = self._len
+            other._lease = self._lease
 
     def _bytes(self):
         """The data as bytes: the object it is held in, when there is one."""
         if self._f == NULL:
             return self._data
-        if self._f.owner != NULL and self._f.size == <size_t>PyBytes_GET_SIZE(<object>self._f.owner):
+        if _lends_whole_bytes(self._f):
             return <object>self._f.owner
         return PyBytes_FromStringAndSize(<char *>self._ptr, self._len)
 
@@ -57,9 +100,12 @@ cdef class _FrameBase:
         return self._len
 
     def __getbuffer__(self, Py_buffer *view, int flags):
-        if flags & PyBUF_WRITABLE:
+        # a received frame in C memory of its own is writable, as pyzmq's; data
+        # held as (or lent from) bytes is not: bytes are immutable
+        cdef int readonly = self._f == NULL or self._f.owner != NULL
+        if readonly and flags & PyBUF_WRITABLE:
             raise BufferError("a Frame is read-only")
-        PyBuffer_FillInfo(view, self, <void *>self._ptr, self._len, 1, flags)
+        PyBuffer_FillInfo(view, self, <void *>self._ptr, self._len, readonly, flags)
 
     def __releasebuffer__(self, Py_buffer *view):
         pass
@@ -80,17 +126,19 @@ cdef object _frame_from(zl_frame *f, int more, track):
     if more:
         frame.more = True
     if track:
-        frame.tracker = m._DONE_TRACKER
+        frame.tracker = m._FINISHED_TRACKER
     return frame
 
-cdef zl_frame *frame_for(object data) except NULL:
-    """The frame to send for data: a large bytes object is lent (msg.pyx),
-    anything else with the buffer protocol is copied into C memory."""
+cdef zl_frame *frame_for(object data, Py_ssize_t lend_min=BORROW_MIN, _Lease lease=None) except NULL:
+    """The frame to send for data: a bytes object of lend_min bytes or more is
+    lent (msg.pyx; through lease when given), anything else with the buffer
+    protocol is copied into C memory. A tracked Frame's bytes are always lent,
+    through its lease."""
     cdef zl_frame *f
     cdef Py_buffer view
     if type(data) is bytes:
-        if PyBytes_GET_SIZE(data) >= BORROW_MIN:
-            return frame_borrow(data)
+        if PyBytes_GET_SIZE(data) >= lend_min:
+            return frame_borrow(data, lease)
         f = frame_new(PyBytes_GET_SIZE(data))
         if f == NULL:
             raise MemoryError()
@@ -99,6 +147,8 @@ cdef zl_frame *frame_for(object data) except NULL:
     if isinstance(data, str):
         raise TypeError("unicode not allowed, use send_string")
     if isinstance(data, _FrameBase) and (<_FrameBase>data)._f == NULL:
+        if (<_FrameBase>data)._lease is not None:
+            return frame_borrow((<_FrameBase>data)._data, (<_FrameBase>data)._lease)
         return frame_for((<_FrameBase>data)._data)    # a large one is lent, not copied
     if hasattr(data, "buffer") and not PyObject_CheckBuffer(data):
         data = data.buffer      # a Frame-like object
@@ -116,7 +166,7 @@ cdef object bytes_from(zl_frame *f):
     when the frame lends a whole one (inproc), else a copy of the C memory."""
     cdef object result
     try:
-        if f.owner != NULL and f.size == <size_t>PyBytes_GET_SIZE(<object>f.owner):
+        if _lends_whole_bytes(f):
             result = <object>f.owner      # immutable, so sharing it is safe
         else:
             result = PyBytes_FromStringAndSize(<char *>f.data, f.size)

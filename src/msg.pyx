@@ -75,13 +75,17 @@ cdef void _after_fork_child() noexcept nogil:
 
 pthread_atfork(_before_fork, _after_fork_parent, _after_fork_child)
 
-cdef zl_frame *frame_borrow(object data) except NULL:
-    """A frame lending the buffer of `data` (an exact bytes object)."""
+cdef zl_frame *frame_borrow(object data, object owner=None) except NULL:
+    """A frame lending the buffer of `data` (an exact bytes object). The frame
+    holds `owner` (default: data itself), which must keep data alive: a tracked
+    send's owner is a _Lease (frames.pyx), whose end tells its tracker."""
     cdef zl_frame *f = <zl_frame *>malloc(sizeof(zl_frame))
     if f == NULL:
         raise MemoryError()
-    Py_INCREF(data)
-    f.owner = <void *>data
+    if owner is None:
+        owner = data
+    Py_INCREF(owner)
+    f.owner = <void *>owner
     f.data = <unsigned char *>PyBytes_AS_STRING(data)
     f.size = PyBytes_GET_SIZE(data)
     f.cap = 0

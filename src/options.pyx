@@ -74,6 +74,59 @@ _int_option(ZL_OPT_TOS, "TOS", OPT_STORED, -(1LL << 62), 0, 0, 0)
 _int_option(ZL_OPT_CONNECT_TIMEOUT, "CONNECT_TIMEOUT", OPT_STORED, -(1LL << 62), 0, 0, 0)
 _int_option(ZL_OPT_TCP_MAXRT, "TCP_MAXRT", OPT_STORED, -(1LL << 62), 0, 0, 0)
 
+# Options of libzmq that zmqlite does not implement, with libzmq's default:
+# getsockopt reports the default (it is what zmqlite does), setsockopt accepts
+# the default only, since any other value would look as if it had an effect
+# (the README lists each). Readable: libzmq's getsockopt knows it (the others
+# are write-only there, EINVAL).
+cdef struct zl_fixed_option:
+    int option
+    const char *name
+    long long default
+    int readable
+
+cdef zl_fixed_option FIXED_OPTIONS[16]
+cdef int N_FIXED_OPTIONS = 0
+
+cdef void _fixed_option(int option, const char *name, long long default, int readable) noexcept nogil:
+    global N_FIXED_OPTIONS
+    FIXED_OPTIONS[N_FIXED_OPTIONS].option = option
+    FIXED_OPTIONS[N_FIXED_OPTIONS].name = name
+    FIXED_OPTIONS[N_FIXED_OPTIONS].default = default
+    FIXED_OPTIONS[N_FIXED_OPTIONS].readable = readable
+    N_FIXED_OPTIONS += 1
+
+_fixed_option(54, "CONFLATE", 0, 1)
+_fixed_option(74, "INVERT_MATCHING", 0, 1)
+_fixed_option(81, "THREAD_SAFE", 0, 1)            # read-only in libzmq too
+_fixed_option(84, "MULTICAST_MAXTPDU", 1500, 1)   # pgm/norm transports: none here
+_fixed_option(89, "USE_FD", -1, 1)
+_fixed_option(93, "ZAP_ENFORCE_DOMAIN", 0, 1)
+_fixed_option(94, "LOOPBACK_FASTPATH", 0, 1)      # Windows only in libzmq
+_fixed_option(96, "MULTICAST_LOOP", 1, 1)
+_fixed_option(51, "PROBE_ROUTER", 0, 0)
+_fixed_option(52, "REQ_CORRELATE", 0, 0)
+_fixed_option(53, "REQ_RELAXED", 0, 0)
+_fixed_option(69, "XPUB_NODROP", 0, 0)
+_fixed_option(71, "XPUB_MANUAL", 0, 0)
+_fixed_option(97, "ROUTER_NOTIFY", 0, 1)
+
+cdef zl_fixed_option *fixed_option(int option) noexcept nogil:
+    cdef int i
+    for i in range(N_FIXED_OPTIONS):
+        if FIXED_OPTIONS[i].option == option:
+            return &FIXED_OPTIONS[i]
+    return NULL
+
+cdef set_fixed_option(zl_fixed_option *o, value):
+    if isinstance(value, bool):
+        value = int(value)
+    if not isinstance(value, int):
+        raise TypeError("%s takes an int, got %r" % (o.name.decode(), value))
+    if value != o.default:
+        raise _zmq_error(EINVAL, "Invalid argument: zmqlite does not implement %s; only its "
+                         "default, %d, is accepted (see the README)" % (o.name.decode(), o.default))
+
 cdef zl_int_option *int_option(int option) noexcept nogil:
     """The table's entry for option, or NULL when it is not a numeric one."""
     cdef int i
@@ -100,6 +153,8 @@ cdef set_int_option(zl_socket *s, zl_int_option *o, value, dict stored):
     cdef int i
     if isinstance(value, bool):
         value = int(value)      # bools are ints to pyzmq: sock.ipv6 = True
+    if isinstance(value, str):
+        raise TypeError("unicode not allowed, use setsockopt_string")
     if not isinstance(value, int):
         raise TypeError("%s takes an int, got %r" % (o.name.decode(), value))
     limit = 2**63 if o.kind == OPT_INT64 or o.kind == OPT_STORED else 2**31
@@ -145,9 +200,10 @@ cdef dict _constants():
     cdef int i
     table = {SOCKET_TYPES[i].name.decode(): i for i in range(ZL_NSOCKET_TYPES)}
     table.update({INT_OPTIONS[i].name.decode(): INT_OPTIONS[i].option for i in range(N_INT_OPTIONS)})
+    table.update({FIXED_OPTIONS[i].name.decode(): FIXED_OPTIONS[i].option for i in range(N_FIXED_OPTIONS)})
     table.update({
         "ROUTING_ID": ZL_OPT_ROUTING_ID, "IDENTITY": ZL_OPT_ROUTING_ID,
-        "CONNECT_ROUTING_ID": ZL_OPT_CONNECT_ROUTING_ID,
+        "CONNECT_ROUTING_ID": ZL_OPT_CONNECT_ROUTING_ID, "IPV4ONLY": ZL_OPT_IPV4ONLY,
         "SUBSCRIBE": ZL_OPT_SUBSCRIBE, "UNSUBSCRIBE": ZL_OPT_UNSUBSCRIBE,
         "RCVMORE": ZL_OPT_RCVMORE, "FD": ZL_OPT_FD, "EVENTS": ZL_OPT_EVENTS,
         "TYPE": ZL_OPT_TYPE, "LAST_ENDPOINT": ZL_OPT_LAST_ENDPOINT, "MECHANISM": ZL_OPT_MECHANISM,
@@ -171,7 +227,7 @@ cdef tuple SECURITY_OPTIONS = (ZL_OPT_PLAIN_SERVER, ZL_OPT_PLAIN_USERNAME, ZL_OP
                                ZL_OPT_CURVE_SERVER, ZL_OPT_CURVE_PUBLICKEY, ZL_OPT_CURVE_SECRETKEY,
                                ZL_OPT_CURVE_SERVERKEY, ZL_OPT_ZAP_DOMAIN, ZL_OPT_MECHANISM)
 
-cdef bytes _bytes_option(int option, value, size_t most):
+cdef bytes _security_bytes(int option, value, size_t most):
     if isinstance(value, str):
         raise TypeError("unicode not allowed, use setsockopt_string")
     if value is None:
@@ -185,7 +241,7 @@ cdef bytes _bytes_option(int option, value, size_t most):
 
 cdef bytes _curve_key(int option, value):
     """A CURVE key as 32 raw bytes, from 32 raw bytes or 40 Z85 characters (as libzmq)."""
-    b = _bytes_option(option, value, 41)
+    b = _security_bytes(option, value, 41)
     if len(b) == 41 and b[40] == 0:
         b = b[:40]      # a Z85 key with its C string terminator
     if len(b) == 40:
@@ -223,7 +279,7 @@ cdef set_security_option(zl_socket *s, int option, value):
         pthread_mutex_unlock(&c.lock)
         return
     if option == ZL_OPT_PLAIN_USERNAME or option == ZL_OPT_PLAIN_PASSWORD:
-        b = _bytes_option(option, value, 255)
+        b = _security_bytes(option, value, 255)
         pthread_mutex_lock(&c.lock)
         if option == ZL_OPT_PLAIN_USERNAME:
             memcpy(s.plain_username, <char *>b, len(b))
@@ -236,7 +292,7 @@ cdef set_security_option(zl_socket *s, int option, value):
         pthread_mutex_unlock(&c.lock)
         return
     if option == ZL_OPT_ZAP_DOMAIN:
-        b = _bytes_option(option, value, 255)
+        b = _security_bytes(option, value, 255)
         pthread_mutex_lock(&c.lock)
         memcpy(s.zap_domain, <char *>b, len(b))
         s.zap_domain_len = len(b)

@@ -22,9 +22,19 @@ cdef int sock_rearm_events(zl_socket *s, int *events) noexcept nogil:
     pthread_mutex_unlock(&c.lock)
     return rc
 
+# monitored_queue (pyzmq's, older than zmq_proxy's capture): the capture copy
+# starts with a prefix frame naming the direction, and ROUTER to ROUTER works
+# by swapping the first two frames (the sender's id, put first by the in
+# ROUTER, and the addressee's id, which the out ROUTER routes by).
+ctypedef struct proxy_mq:
+    zl_frame *prefix[2]      # capture prefix (MORE set): [0] for a->b, [1] for b->a
+    int swap_ids             # both ROUTER: swap the first two frames of every message
+
 cdef int proxy_move(zl_socket *src, zl_socket *dst, zl_socket *cap,
-                    unsigned long long *received, unsigned long long *sent) noexcept nogil:
-    """Moves one whole message src -> dst, a copy to cap when given.
+                    unsigned long long *received, unsigned long long *sent,
+                    zl_frame *prefix, int swap_ids) noexcept nogil:
+    """Moves one whole message src -> dst, a copy to cap when given (after a
+    copy of prefix, when given; first two frames swapped with swap_ids).
     received: [parts, bytes] src received; sent: [parts, bytes] dst sent
     (libzmq counts message parts). Returns 0 when a message moved, EAGAIN
     when there was none, or an errno."""
@@ -51,8 +61,16 @@ cdef int proxy_move(zl_socket *src, zl_socket *dst, zl_socket *cap,
         return rc
     received[0] += nparts
     received[1] += nbytes
+    if swap_ids and msg.head.next != NULL:
+        f = msg.head
+        g = f.next
+        f.next = g.next
+        g.next = f
+        msg.head = g
+        if msg.tail == g:
+            msg.tail = f
     if cap != NULL:
-        rc = proxy_capture(cap, &msg)
+        rc = proxy_capture(cap, &msg, prefix)
         if rc:
             queue_clear(&msg)
             return rc
@@ -70,14 +88,18 @@ cdef int proxy_move(zl_socket *src, zl_socket *dst, zl_socket *cap,
         sent[1] += nbytes
     return rc
 
-cdef int proxy_capture(zl_socket *cap, zl_queue *msg) noexcept nogil:
-    """Sends a copy of msg to the capture socket, waiting while it cannot take
-    it (libzmq sends captures blocking: a PUSH capture holds the proxy until its
-    peer is there). Returns 0, or ETERM / another errno."""
+cdef int proxy_capture(zl_socket *cap, zl_queue *msg, zl_frame *prefix) noexcept nogil:
+    """Sends a copy of msg (after a copy of prefix, when given) to the capture
+    socket, waiting while it cannot take it (libzmq sends captures blocking: a
+    PUSH capture holds the proxy until its peer is there). Returns 0, or ETERM
+    / another errno."""
     cdef zl_ctx *c = <zl_ctx *>cap.ctx
     cdef zl_frame *f = msg.head
     cdef zl_frame *g
     cdef int rc
+    if prefix != NULL:
+        f = prefix
+        prefix.next = msg.head      # walk the prefix, then the message
     while f != NULL:
         g = frame_copy(f)
         if g == NULL:
@@ -96,10 +118,14 @@ cdef int proxy_capture(zl_socket *cap, zl_queue *msg) noexcept nogil:
     return 0
 
 cdef int proxy_pump(zl_socket *a, zl_socket *b, zl_socket *cap, zl_socket *control,
-                    unsigned long long *stats, int paused) noexcept nogil:
+                    unsigned long long *stats, int paused, proxy_mq *mq) noexcept nogil:
     """Forwards until a control message waits (returns -1) or an error (errno).
-    stats as libzmq's STATISTICS: a received parts/bytes, a sent, b received, b sent."""
+    stats as libzmq's STATISTICS: a received parts/bytes, a sent, b received, b sent.
+    mq: the monitored_queue prefixes and swap, or NULL for a plain proxy."""
     cdef int ea, eb, ec, rc, n, moved
+    cdef zl_frame *ab_prefix = mq.prefix[0] if mq != NULL else NULL
+    cdef zl_frame *ba_prefix = mq.prefix[1] if mq != NULL else NULL
+    cdef int swap_ids = mq.swap_ids if mq != NULL else 0
     cdef pollfd fds[3]
     cdef int nfds
     while True:
@@ -120,7 +146,7 @@ cdef int proxy_pump(zl_socket *a, zl_socket *b, zl_socket *cap, zl_socket *contr
             # sends back; a REP has POLLOUT only once it has received, so only POLLIN counts
             if ea & ZL_POLLIN:
                 for n in range(PROXY_BATCH):
-                    rc = proxy_move(a, a, cap, stats, stats + 6)
+                    rc = proxy_move(a, a, cap, stats, stats + 6, ab_prefix, swap_ids)
                     if rc == EAGAIN:
                         break
                     if rc:
@@ -129,7 +155,7 @@ cdef int proxy_pump(zl_socket *a, zl_socket *b, zl_socket *cap, zl_socket *contr
         elif not paused:
             if (ea & ZL_POLLIN) and (eb & ZL_POLLOUT):
                 for n in range(PROXY_BATCH):
-                    rc = proxy_move(a, b, cap, stats, stats + 6)
+                    rc = proxy_move(a, b, cap, stats, stats + 6, ab_prefix, swap_ids)
                     if rc == EAGAIN:
                         break
                     if rc:
@@ -139,7 +165,7 @@ cdef int proxy_pump(zl_socket *a, zl_socket *b, zl_socket *cap, zl_socket *contr
                         break
             if (eb & ZL_POLLIN) and (ea & ZL_POLLOUT):
                 for n in range(PROXY_BATCH):
-                    rc = proxy_move(b, a, cap, stats + 4, stats + 2)
+                    rc = proxy_move(b, a, cap, stats + 4, stats + 2, ba_prefix, swap_ids)
                     if rc == EAGAIN:
                         break
                     if rc:
@@ -175,6 +201,10 @@ def proxy_steerable(Socket frontend, Socket backend, Socket capture=None, Socket
     control also takes PAUSE, RESUME and STATISTICS (8 uint64 counters, host
     byte order). A REP control socket gets an empty reply to the other
     commands, so that a REQ can drive it. Returns 0 after TERMINATE."""
+    return _run_proxy(frontend, backend, capture, control, NULL)
+
+cdef object _run_proxy(Socket frontend, Socket backend, Socket capture, Socket control,
+                       proxy_mq *mq):
     cdef zl_socket *a = frontend._sock()
     cdef zl_socket *b = backend._sock()
     cdef zl_socket *cap = capture._sock() if capture is not None else NULL
@@ -200,7 +230,7 @@ def proxy_steerable(Socket frontend, Socket backend, Socket capture=None, Socket
                 sock_hold(used[i])
                 pthread_mutex_unlock(&(<zl_ctx *>used[i].ctx).lock)
         with nogil:
-            rc = proxy_pump(a, b, cap, ctl, stats, paused)
+            rc = proxy_pump(a, b, cap, ctl, stats, paused, mq)
             for i in range(4):
                 if used[i] != NULL:
                     sock_unhold(used[i])
@@ -231,3 +261,27 @@ def device(int device_type, Socket frontend, Socket backend):
     if device_type not in (1, 2, 3):
         raise _zmq_error(EINVAL, None)
     proxy_steerable(frontend, backend, None, None)
+
+def monitored_queue(Socket in_socket not None, Socket out_socket not None,
+                    Socket mon_socket not None, in_prefix=b"in", out_prefix=b"out"):
+    """pyzmq's monitored_queue: a proxy whose capture (mon_socket) gets every
+    message prefixed by in_prefix (from in_socket) or out_prefix (from
+    out_socket). With ROUTER on both sides the first two frames are swapped, so
+    [sender id, addressee id, ...] arriving in goes out to the addressee as
+    [sender id, ...]. Runs until the context terminates (ContextTerminated)."""
+    cdef proxy_mq mq
+    mq.swap_ids = in_socket.socket_type == ZL_ROUTER and out_socket.socket_type == ZL_ROUTER
+    mq.prefix[0] = frame_for(in_prefix)
+    try:
+        mq.prefix[1] = frame_for(out_prefix)
+    except BaseException:
+        frame_free_gil(mq.prefix[0])
+        raise
+    mq.prefix[0].flags |= ZL_FLAG_MORE
+    mq.prefix[1].flags |= ZL_FLAG_MORE
+    try:
+        return _run_proxy(in_socket, out_socket, mon_socket, None, &mq)
+    finally:
+        mq.prefix[0].next = mq.prefix[1].next = NULL   # they were linked to messages
+        frame_free_gil(mq.prefix[0])
+        frame_free_gil(mq.prefix[1])

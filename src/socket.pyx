@@ -32,6 +32,7 @@ cdef class Socket:
         cdef zl_socket *s
         cdef zl_ctx *c
         cdef int t
+        self.copy_threshold = COPY_THRESHOLD
         # (asyncio's from_socket passes _from_socket; __cinit__ sees the caller's arguments)
         shadow = kwargs.get("shadow") or kwargs.get("_from_socket") or \
             (context if isinstance(context, Socket) else None)
@@ -394,8 +395,7 @@ cdef class Socket:
     def send(self, data, int flags=0, copy=True, track=False, routing_id=None, group=None):
         """Sends one frame: bytes, any buffer, or a Frame (SNDMORE: more
         frames of the message follow). Returns None, or with copy=False or a
-        tracked Frame a MessageTracker, already done: the data is never
-        written to after send() returns (copied, or an immutable bytes lent)."""
+        tracked Frame a MessageTracker (see _send_general)."""
         if copy and routing_id is None and group is None and type(data) is bytes:
             return self._send(data, flags)
         return _send_general(self, data, flags, copy, track, routing_id, group)
@@ -433,7 +433,9 @@ cdef class Socket:
         try:
             if nbytes < 0:
                 raise ValueError("nbytes must be >= 0, got %d" % nbytes)
-            if nbytes == 0 or nbytes > view.len:
+            if nbytes > view.len:
+                raise ValueError("nbytes=%d exceeds the buffer's length, %d" % (nbytes, view.len))
+            if nbytes == 0:
                 nbytes = view.len
             release_borrowed()
             f = self._recv_frame(s, flags)
@@ -606,33 +608,31 @@ cdef class Socket:
         cdef zl_socket *s = self._sock()
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef zl_int_option *o
+        cdef zl_fixed_option *fixed
         cdef bytes b
         if option == ZL_OPT_SUBSCRIBE or option == ZL_OPT_UNSUBSCRIBE:
+            b = _bytes_option(option, value)
             if not (SOCKET_TYPES[s.type].flags & T_SUBSCRIBE_OPTION):
-                raise _zmq_error(EINVAL, None)
-            if isinstance(value, str):
-                raise TypeError("unicode not allowed, use setsockopt_string")
-            b = bytes(value)
+                raise _zmq_error(EINVAL, "Invalid argument: %s on a socket that does not subscribe"
+                                 % option_name(option))
             pthread_mutex_lock(&c.lock)
             sub_subscribe(s, option == ZL_OPT_SUBSCRIBE, b, len(b))
             sock_signal(s)
             pthread_mutex_unlock(&c.lock)
             return
         if option == ZL_OPT_ROUTING_ID:
-            if isinstance(value, str):
-                raise TypeError("unicode not allowed, use setsockopt_string")
-            b = bytes(value)
-            if len(b) > 255 or (len(b) > 0 and b[0] == 0):
-                raise _zmq_error(EINVAL, None)
+            b = _bytes_option(option, value)
+            # as libzmq 4.3.5 (options.cpp): 1 to 255 bytes; a leading zero byte is
+            # allowed there (it only marks ids a ROUTER makes up itself)
+            if len(b) == 0 or len(b) > 255:
+                raise _zmq_error(EINVAL, "Invalid argument: ROUTING_ID takes 1 to 255 bytes")
             pthread_mutex_lock(&c.lock)     # the I/O thread reads it for READY
             memcpy(s.routing_id, <char *>b, len(b))
             s.routing_id_len = len(b)
             pthread_mutex_unlock(&c.lock)
             return
         if option == ZL_OPT_CONNECT_ROUTING_ID:
-            if isinstance(value, str):
-                raise TypeError("unicode not allowed, use setsockopt_string")
-            b = bytes(value)
+            b = _bytes_option(option, value)
             if len(b) == 0 or len(b) > 255:
                 raise _zmq_error(EINVAL, "Invalid argument: CONNECT_ROUTING_ID takes 1 to 255 bytes")
             pthread_mutex_lock(&c.lock)
@@ -643,15 +643,32 @@ cdef class Socket:
         if option in SECURITY_OPTIONS:
             set_security_option(s, option, value)
             return
+        if option == ZL_OPT_IPV4ONLY:
+            # libzmq's older spelling of IPV6, inverted
+            if isinstance(value, bool) or isinstance(value, int):
+                value = 0 if value else 1
+            set_int_option(s, int_option(ZL_OPT_IPV6), value, self._stored)
+            return
         o = int_option(option)
-        if o == NULL:
-            raise _zmq_error(EINVAL, "Invalid argument: %s cannot be set on a zmqlite socket"
-                             % option_name(option))
-        set_int_option(s, o, value, self._stored)
+        if o != NULL:
+            set_int_option(s, o, value, self._stored)
+            return
+        fixed = fixed_option(option)
+        if fixed != NULL:
+            set_fixed_option(fixed, value)
+            return
+        if isinstance(value, str):
+            raise TypeError("unicode not allowed, use setsockopt_string")
+        if not isinstance(value, int):
+            # as pyzmq: an option it does not know goes to libzmq as an int only
+            raise TypeError("expected int, got: %r" % (value,))
+        raise _zmq_error(EINVAL, "Invalid argument: %s cannot be set on a zmqlite socket"
+                         % option_name(option))
 
     def getsockopt(self, int option):
         cdef zl_socket *s = self._sock()
         cdef zl_int_option *o
+        cdef zl_fixed_option *fixed
         if option == ZL_OPT_ROUTING_ID:
             return (<char *>s.routing_id)[:s.routing_id_len]
         if option == ZL_OPT_CONNECT_ROUTING_ID:
@@ -668,11 +685,25 @@ cdef class Socket:
             return self._events()
         if option in SECURITY_OPTIONS:
             return get_security_option(s, option)
+        if option == ZL_OPT_IPV4ONLY:
+            return 0 if get_int_option(s, int_option(ZL_OPT_IPV6), self._stored) else 1
         o = int_option(option)
         if o != NULL:
             return get_int_option(s, o, self._stored)
+        fixed = fixed_option(option)
+        if fixed != NULL and fixed.readable:
+            return fixed.default
         raise _zmq_error(EINVAL, None)
 
+
+cdef bytes _bytes_option(int option, value):
+    """The value of a bytes option: bytes only, as pyzmq (an int would make
+    bytes(n) zero bytes, a list its items)."""
+    if isinstance(value, str):
+        raise TypeError("unicode not allowed, use setsockopt_string")
+    if not isinstance(value, bytes):
+        raise TypeError("%s takes bytes, got: %r" % (option_name(option), value))
+    return bytes(value)
 
 # errors of bind(2)/listen(2) that libzmq reports to a monitor (BIND_FAILED)
 cdef tuple _BIND_SYSCALL_ERRORS = (EADDRINUSE, EADDRNOTAVAIL, EACCES)
@@ -687,19 +718,41 @@ cdef _unlink_ipc_files(list paths):
         except OSError:
             pass
 
+cdef enum:
+    COPY_THRESHOLD = 65536      # pyzmq's default Socket.copy_threshold (zmq.COPY_THRESHOLD)
+
 cdef object _send_general(Socket sock, data, int flags, copy, track, routing_id, group):
-    """send() beyond plain bytes: Frames, trackers, the DRAFT-only arguments."""
+    """send() beyond plain bytes: Frames, trackers, the DRAFT-only arguments.
+    As pyzmq: a Frame's own tracker is returned; with copy=False, a send that
+    copies returns the finished tracker, one that lends a bytes object returns
+    a tracker pending until every frame lending it is released (track=True) or
+    None. zmqlite also lends bytes of BORROW_MIN and more with copy=True."""
+    cdef Py_ssize_t lend_min
+    cdef zl_socket *s
     m = _frames()
     if routing_id is not None:
         raise m._draft_only("CLIENT-SERVER")
     if group is not None:
         raise m._draft_only("RADIO-DISH")
-    tracker = None
     if isinstance(data, m.Frame):
         tracker = data.tracker
         if track and tracker is None:
             raise ValueError("Not a tracked message")
-    elif not copy:
-        tracker = m._DONE_TRACKER      # pyzmq ignores track when it copies
-    sock._send(data, flags)
+        sock._send(data, flags)
+        return tracker
+    if copy or type(data) is not bytes:
+        sock._send(data, flags)     # bytes of BORROW_MIN or more are lent: immutable
+        return None if copy else m._FINISHED_TRACKER
+    lend_min = min(sock.copy_threshold, BORROW_MIN)
+    if PyBytes_GET_SIZE(data) < lend_min:
+        sock._send(data, flags)
+        return m._FINISHED_TRACKER
+    lease = tracker = None
+    if track:
+        event = _threading.Event()
+        lease = _Lease(data, event)
+        tracker = m.MessageTracker(event)
+    s = sock._sock()
+    release_borrowed()
+    sock._send_frame(s, frame_for(data, lend_min, lease), flags)
     return tracker

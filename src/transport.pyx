@@ -116,7 +116,11 @@ cdef int resolve_ipc(str path, sockaddr_storage *out, socklen_t *outlen) except 
     cdef sockaddr_un *un = <sockaddr_un *>out
     cdef bytes bpath = _os.fsencode(path)
     if len(bpath) >= sizeof(un.sun_path):
-        raise _zmq_error(ENAMETOOLONG, None)
+        # pyzmq's wording: the limit is what the user needs to know
+        raise _zmq_error(ENAMETOOLONG, 'ipc path "%s" is longer than %d characters '
+                         '(sizeof(sockaddr_un.sun_path)). zmq.IPC_PATH_MAX_LEN constant can be '
+                         'used to check addr length (if it is defined).'
+                         % (path, sizeof(un.sun_path) - 1))
     memset(out, 0, sizeof(sockaddr_storage))
     un.sun_family = AF_UNIX
     memcpy(un.sun_path, <char *>bpath, len(bpath))

@@ -8,7 +8,6 @@ functions.
 
 from __future__ import annotations
 
-import re as _re
 import sys as _sys
 
 from . import constants, error
@@ -17,7 +16,7 @@ from .error import *  # noqa: F403
 from .error import strerror
 from ._core import zmq_poll, proxy, proxy_steerable, device, curve_keypair, curve_public
 from ._core import HAVE_CURVE as _HAVE_CURVE
-from .frame import Frame, Message, MessageTracker
+from .frame import Frame, Message, MessageTracker, _FINISHED_TRACKER
 from .socket import Socket, SyncSocket
 from .context import Context, SyncContext
 from .poll import Poller, select
@@ -66,19 +65,22 @@ def zmq_version() -> str:
     return "%d.%d.%d" % _ZMQ_API_VERSION
 
 
+#: The pyzmq API level zmqlite implements (its own version is ``__version__``):
+#: libraries that check ``pyzmq_version_info() >= (x, y)`` compare against this.
+_PYZMQ_API_VERSION = (27, 3, 0)
+#: pyzmq's name for the git revision of a development build: none here
+__revision__ = ""
+
+
 def pyzmq_version() -> str:
-    """zmqlite's own version (what pyzmq_version() reports for pyzmq)."""
-    return __version__
+    """The pyzmq API level zmqlite implements, e.g. "27.3.0" (zmqlite's own
+    version is ``zmqlite.__version__``)."""
+    return "%d.%d.%d" % _PYZMQ_API_VERSION
 
 
-def pyzmq_version_info() -> tuple:
-    """zmqlite's version as (major, minor, patch), plus inf for a development version."""
-    # setuptools-scm versions may have fewer parts: "0.1.dev3+g1234abc"
-    match = _re.match(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?(.*)", __version__)
-    if match is None:
-        return (0, 0, 0, float("inf"))
-    info = tuple(int(part or 0) for part in match.groups()[:3])
-    return info + (float("inf"),) if match.group(4) else info
+def pyzmq_version_info() -> tuple[int, int, int]:
+    """The pyzmq API level zmqlite implements, as (major, minor, patch)."""
+    return _PYZMQ_API_VERSION
 
 
 __all__ = (

@@ -101,10 +101,28 @@ class Context(_core.Context):
         # pyzmq's classes are Generic: annotations such as Context[Socket] must evaluate
         return _types.GenericAlias(cls, item)
 
+    # copy.copy(context) and deepcopy: a shadow of the same context, as pyzmq
+    def __copy__(self, memo: Any = None) -> Context:
+        return type(self).shadow(self.underlying)
+
+    __deepcopy__ = __copy__
+
+    @property
+    def _shadow(self) -> bool:
+        """Whether this object is a shadow of a context another object owns."""
+        return self._shadow_owner() is not None
+
     def __init__(self, io_threads: Any = 1, **kwargs: Any) -> None:
         if isinstance(io_threads, _core.Context):  # Context(other): a shadow, as pyzmq
             kwargs["shadow"] = io_threads
             io_threads = 1
+        if not isinstance(io_threads, int) or io_threads < 0:
+            # checked here, not in __new__, since a subclass may take other arguments
+            # there (pyzmq's do); the C context already made is ended at once
+            _core.Context.term(self)
+            if not isinstance(io_threads, int):
+                raise TypeError(f"io_threads must be an int, not {type(io_threads).__name__}")
+            raise ZMQError(_errno.EINVAL)  # as zmq_ctx_set(IO_THREADS, -1)
         super().__init__(io_threads=io_threads, **kwargs)
         d = self.__dict__
         d["sockopts"] = {}  # default options for new sockets (ctx.linger = 0, ...)
@@ -145,15 +163,17 @@ class Context(_core.Context):
 
     @classmethod
     def instance(cls, io_threads: int = 1) -> Context:
-        """The process-wide shared context of this class (made on first use).
+        """The process-wide shared context (made on first use).
 
-        A forked child gets a fresh one: the parent's I/O thread does not exist there.
+        As pyzmq's, ``_instance`` is inherited: a subclass shares its base's instance
+        unless it declares ``_instance = None`` itself (asyncio's Context does). A
+        forked child gets a fresh one: the parent's I/O thread does not exist there.
         """
         pid = os.getpid()
-        inst = cls.__dict__.get("_instance")
+        inst = cls._instance
         if inst is None or cls._instance_pid != pid or inst.closed:
             with cls._instance_lock:
-                inst = cls.__dict__.get("_instance")
+                inst = cls._instance
                 if inst is None or cls._instance_pid != pid or inst.closed:
                     inst = cls(io_threads=io_threads)
                     cls._instance = inst
@@ -171,8 +191,13 @@ class Context(_core.Context):
         ``kwargs`` go to its constructor. Default options set on the context
         (``ctx.linger = 0``) are applied; ones that do not fit the type are skipped.
         """
+        if not isinstance(socket_type, int):
+            # as pyzmq ("PUSH" is not zmq.PUSH)
+            raise TypeError(f"socket_type must be an int such as zmq.PUSH, not {socket_type!r}")
         if self.closed:
-            raise ZMQError(Errno.ENOTSUP)
+            # a shadow whose context was terminated meanwhile: libzmq finds a dead
+            # context there (EFAULT); a closed context of one's own is ENOTSUP, as pyzmq
+            raise ZMQError(_errno.EFAULT if self._shadow else Errno.ENOTSUP)
         if self._socket_count() >= self._options[ContextOption.MAX_SOCKETS]:
             raise ZMQError(_errno.EMFILE)
         if socket_class is None:
@@ -259,6 +284,10 @@ class Context(_core.Context):
         name = key.upper()
         opt = ContextOption.__members__.get(name)
         if opt is not None:
+            if opt in _CTX_WRITE_ONLY:
+                # an AttributeError, so getattr(ctx, name, default) and dir()-walkers
+                # (mock.Mock(spec=ctx)) pass over it
+                raise AttributeError(f"{key} attribute is write-only")
             return self.get(opt)
         sock_opt = SocketOption.__members__.get(name)
         if sock_opt is not None:

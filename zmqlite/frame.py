@@ -10,9 +10,11 @@ nothing left to switch. These classes keep scripts written for it working:
   the message follow, ``.bytes``/``.buffer``/``memoryview(frame)`` give the data.
 - ``Frame(data)`` copies ``data`` at once, so mutating the source afterwards does
   not change the frame (pyzmq shares large buffers instead).
-- every ``MessageTracker`` zmqlite hands out is already done: once ``send()``
-  returned, the data was copied, or lent from an immutable ``bytes``, so the
-  caller's buffer is free to reuse.
+- a ``MessageTracker`` is pending while zmqlite still holds the buffer it
+  tracks: a tracked ``Frame``'s bytes (lent to every send of it, until the frame
+  and those sends are gone), or the ``bytes`` that ``send(copy=False,
+  track=True)`` lent (``Socket.copy_threshold`` bytes or more); a send that
+  copied returns ``_FINISHED_TRACKER``, done at once.
 
 A ``Frame`` from ``recv(copy=False)`` owns the received message buffer itself
 (no copy, as pyzmq's wraps libzmq's); one made from Python data holds it as
@@ -27,11 +29,15 @@ instead.
 from __future__ import annotations
 
 import threading
+import time
 from errno import EINVAL
 from typing import Any
 
-from ._core import _FrameBase
+from ._core import _FrameBase, _release_borrowed
 from .error import NotDone, ZMQError
+
+#: pyzmq's zmq.COPY_THRESHOLD: Frame(data, track=True) shares data this long or more
+_COPY_THRESHOLD = 65536
 
 #: libzmq's zmq_msg_get() options (MessageOption in pyzmq): MORE, SRCFD, SHARED
 _MORE = 1
@@ -47,9 +53,8 @@ class MessageTracker:
     """Tells when ZeroMQ is done with the buffers of sent messages.
 
     ``MessageTracker(*towatch)`` watches ``threading.Event`` objects, other
-    trackers and tracked ``Frame``s; it is done when all of them are. The
-    trackers zmqlite's ``send`` returns watch nothing and are done at once,
-    because ``send`` copied the data before returning.
+    trackers and tracked ``Frame``s; it is done when all of them are. A send
+    that copied returns ``_FINISHED_TRACKER``, which watches nothing.
     """
 
     def __init__(self, *towatch: Any) -> None:
@@ -70,21 +75,29 @@ class MessageTracker:
     @property
     def done(self) -> bool:
         """Whether every watched send has finished with its buffer."""
+        # lent buffers the I/O thread is done with are let go by whoever runs
+        # next with the GIL: this may be the only call running, so do it here
+        _release_borrowed()
         return all(e.is_set() for e in self.events) and all(p.done for p in self.peers)
 
     def wait(self, timeout: float | int = -1) -> None:
         """Wait up to ``timeout`` seconds (negative: forever); raise NotDone on timeout."""
-        if timeout is not None and timeout < 0:
-            timeout = None
-        for event in self.events:
-            if not event.wait(timeout):
+        deadline = None if timeout is None or timeout < 0 else time.monotonic() + timeout
+        # the event is set when a thread with the GIL releases the lent frame, which
+        # may be only this one: look again every few milliseconds
+        while not self.done:
+            if deadline is not None and time.monotonic() >= deadline:
                 raise NotDone("tracker timed out")
-        for peer in self.peers:
-            peer.wait(-1 if timeout is None else timeout)
+            pending = [e for e in self.events if not e.is_set()]
+            slice_s = 0.005 if deadline is None else max(0.0, min(0.005, deadline - time.monotonic()))
+            if pending:
+                pending[0].wait(slice_s)
+            else:
+                time.sleep(slice_s)
 
 
-#: the tracker for every copied send: nothing to wait for
-_DONE_TRACKER = MessageTracker()
+#: the tracker of every send that copied: nothing to wait for (pyzmq's name)
+_FINISHED_TRACKER = MessageTracker()
 
 
 class Frame(_FrameBase):
@@ -93,8 +106,10 @@ class Frame(_FrameBase):
     ``Frame(data=b"", track=False, copy=None, copy_threshold=None)``: ``data`` is
     any object with the buffer protocol (``str`` is refused, as by pyzmq); it is
     copied unless it is ``bytes`` (immutable, so shared), whatever ``copy`` says.
-    With ``track=True`` the frame carries a ``tracker`` (already done) that
-    ``send`` returns.
+    With ``track=True`` the frame carries a ``tracker``, which ``send`` returns:
+    with ``copy=False`` (or ``copy=None`` and ``copy_threshold`` bytes or more)
+    pending until the frame, its copies and every send of it are gone, else
+    ``_FINISHED_TRACKER`` (pyzmq copies such data).
     """
 
     # class-level defaults: instances only get a __dict__ entry when they differ
@@ -114,12 +129,26 @@ class Frame(_FrameBase):
         elif isinstance(data, str):
             raise TypeError("Str objects not allowed. Only: bytes, buffer interfaces.")
         elif type(data) is not bytes:
-            # bytes(5) or bytes([1, 2]) would succeed: accept buffers only
-            data = bytes(memoryview(data))
+            # bytes(5) or bytes([1, 2]) would succeed: accept buffers only, contiguous
+            # ones as pyzmq (a strided view is BufferError there too)
+            view = memoryview(data)
+            if not view.contiguous:
+                raise BufferError("memoryview: underlying buffer is not contiguous")
+            data = view.tobytes()
         self = super().__new__(cls)
-        self._set_data(data)
-        if track:
-            self.tracker = _DONE_TRACKER
+        if copy_threshold is None:
+            copy_threshold = _COPY_THRESHOLD
+        if track and (copy or (copy is None and len(data) < copy_threshold)):
+            # pyzmq copies such data into the message: nothing to track
+            self._set_data(data)
+            self.tracker = _FINISHED_TRACKER
+        elif track:
+            # pending until this frame and every send of it are gone, as pyzmq's
+            event = threading.Event()
+            self._set_data(data, event)
+            self.tracker = MessageTracker(event)
+        else:
+            self._set_data(data)
         return self
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -135,8 +164,11 @@ class Frame(_FrameBase):
 
     @property
     def buffer(self) -> memoryview:
-        """A read-only memoryview of the frame's data."""
-        return memoryview(self)
+        """A memoryview of the frame's data (the same one every time, as pyzmq's)."""
+        view = self.__dict__.get("_buffer_cache")
+        if view is None:
+            view = self.__dict__["_buffer_cache"] = memoryview(self)
+        return view
 
     def __bytes__(self) -> bytes:
         return self.bytes
@@ -203,7 +235,14 @@ class Frame(_FrameBase):
         raise _draft_only("RADIO-DISH")
 
     def __copy__(self) -> Frame:
-        return type(self)(self)
+        # shares the data (immutable bytes) and, as pyzmq's, the tracker
+        other = _FrameBase.__new__(type(self))
+        self._copy_into(other)
+        if self.tracker is not None:
+            other.tracker = self.tracker
+        if self.more:
+            other.more = True
+        return other
 
     fast_copy = __copy__
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from . import _core
 from ._core import zmq_poll
 from .constants import PollEvent
 
@@ -40,7 +41,14 @@ class Poller:
         return socket in self._events
 
     def register(self, socket: Any, flags: int = _POLLIN | _POLLOUT) -> None:
-        """Watch ``socket`` for ``flags`` (POLLIN, POLLOUT, ...); flags 0 unregisters it."""
+        """Watch ``socket`` for ``flags`` (POLLIN, POLLOUT, ...); flags 0 unregisters it.
+
+        ``socket`` is a Socket, a file descriptor or an object with ``fileno()``;
+        anything else is TypeError here (pyzmq finds out only in ``poll()``).
+        """
+        if not (isinstance(socket, (_core.Socket, int)) or hasattr(socket, "fileno")):
+            raise TypeError(f"Poller.register takes a Socket, an fd or an object with "
+                            f"fileno(), not {socket!r}")
         if flags:
             self._events[socket] = flags
             self._items = None

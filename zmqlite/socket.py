@@ -23,7 +23,7 @@ from warnings import warn
 from . import _core
 from .constants import Errno, Event, PollEvent, SocketOption, SocketType, _OptType
 from .error import ZMQBindError, ZMQError
-from .frame import _DONE_TRACKER, Frame, _draft_only
+from .frame import _FINISHED_TRACKER, Frame, _draft_only
 
 DEFAULT_PROTOCOL = pickle.DEFAULT_PROTOCOL
 _monitor_names = itertools.count()
@@ -133,6 +133,22 @@ class Socket(_core.Socket):
             self.close()
         except Exception:
             pass  # e.g. a socket inherited across fork(): _core refuses it
+
+    # copy.copy(socket) and deepcopy: one more object for the same socket, as pyzmq
+    def __copy__(self, memo: Any = None) -> Socket:
+        return type(self).shadow(self.underlying)
+
+    __deepcopy__ = __copy__
+
+    @property
+    def _shadow(self) -> bool:
+        """Whether this object is a shadow of a socket another object owns."""
+        return self._shadow_owner() is not None
+
+    @property
+    def _shadow_obj(self) -> Any:
+        """The socket object this one shadows (pyzmq's name), or None."""
+        return self._shadow_owner()
 
     def __repr__(self) -> str:
         cls = type(self)
@@ -384,8 +400,11 @@ class Socket(_core.Socket):
         """Send a sequence of buffers as one multipart message (SNDMORE on all but the last).
 
         Every part is checked before the first is sent, so a bad part does not
-        leave half a message queued.
+        leave half a message queued. A message has at least one part: ``[]`` is
+        IndexError, as with pyzmq.
         """
+        if not msg_parts:
+            raise IndexError("send_multipart needs at least one message part")
         if copy and not track and type(self).send is Socket.send and not (
             msg_parts and isinstance(msg_parts[-1], Frame)  # may carry a tracker to return
         ):

@@ -310,6 +310,7 @@ cdef class Socket:
     cdef int _fork_gen          # fork generation the socket was made in
     cdef dict _stored           # options accepted for compatibility but without effect yet
     cdef object _owner          # a shadow (Socket.shadow): the Socket that owns _s; None: this one
+    cdef public Py_ssize_t copy_threshold   # pyzmq's: send(copy=False) lends bytes this long or more
     cdef object __weakref__
     cdef _shadow(self, shadow)
     cdef zl_socket *_sock(self) except NULL

@@ -6,6 +6,7 @@
 
 import os as _os
 import sys as _sys
+import threading as _threading
 import weakref as _weakref
 from libc.stdlib cimport malloc, calloc, realloc, free
 from libc.string cimport memcpy, memmove, memset, memcmp, strlen, strcmp, strcpy, strncpy, strcat

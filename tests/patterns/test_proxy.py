@@ -656,3 +656,77 @@ def test_single_socket_device_echoes(zl):
     finally:
         req.close(linger=0)
         ctx.term()
+
+
+def test_thread_monitored_queue_router_router(zl, harness, endpoint):
+    """``devices.ThreadMonitoredQueue(ROUTER, ROUTER, PUB, b"in", b"out")``
+    (pyzmq's monitored_queue): with ROUTER on both sides the first two frames
+    are swapped, so [addressee, body] sent in by peer "a" reaches peer "b" as
+    ["a", body], and the reply goes back the same way; the mon socket gets each
+    message after the prefix of the side it came in on."""
+    from importlib import import_module
+
+    devices = import_module(zl.__name__ + ".devices")
+    dev = devices.ThreadMonitoredQueue(zl.ROUTER, zl.ROUTER, zl.PUB, b"in", b"out")
+    dev.context_factory = lambda: harness.ctx
+    in_addr, out_addr, mon_addr = device_endpoints(dev, "inproc", endpoint,
+                                                   ("in", "out", "mon"))
+    for setter in (dev.setsockopt_in, dev.setsockopt_out, dev.setsockopt_mon):
+        setter(zl.LINGER, 0)
+    dev.start()
+    tap = harness.socket(zl.SUB)
+    tap.setsockopt(zl.SUBSCRIBE, b"")
+    tap.connect(mon_addr)
+    a = harness.socket(zl.DEALER)
+    a.setsockopt(zl.ROUTING_ID, b"a")
+    a.connect(in_addr)
+    b = harness.socket(zl.DEALER)
+    b.setsockopt(zl.ROUTING_ID, b"b")
+    b.connect(out_addr)
+    # until b's connection is known to the out ROUTER and the tap's subscription
+    # to the mon PUB, pings are dropped (ROUTER and PUB drop what they cannot route)
+    deadline = time.monotonic() + WAIT_S
+    got = tapped = None
+    while (got is None or tapped is None) and time.monotonic() < deadline:
+        a.send_multipart([b"b", b"ping"])
+        if got is None and b.poll(50):
+            got = b.recv_multipart()
+        if tapped is None and tap.poll(50):
+            tapped = tap.recv_multipart()
+    assert got == [b"a", b"ping"]
+    assert tapped == [b"in", b"b", b"a", b"ping"]
+    while b.poll(100):
+        assert b.recv_multipart() == [b"a", b"ping"]
+    while tap.poll(100):
+        assert tap.recv_multipart() == [b"in", b"b", b"a", b"ping"]
+    b.send_multipart([b"a", b"pong"])
+    assert recv_multipart(a) == [b"b", b"pong"]
+    assert recv_multipart(tap) == [b"out", b"a", b"b", b"pong"]
+
+    harness.terminate()
+    dev.join(WAIT_S)
+    assert not dev.launcher.is_alive()
+
+
+def test_monitored_queue_refuses_non_sockets(zl, harness):
+    """``monitored_queue`` takes three sockets: anything else is TypeError, as pyzmq."""
+    from importlib import import_module
+
+    devices = import_module(zl.__name__ + ".devices")
+    mon = harness.socket(zl.PUB)
+    with pytest.raises(TypeError):
+        devices.monitored_queue("in", "out", mon)
+
+
+def test_device_random_ports_are_not_handed_out_twice(zl):
+    """``bind_in_to_random_port`` remembers the ports it gave: a range with none
+    left is ZMQBindError (pyzmq's ``_reserve_random_port``)."""
+    from importlib import import_module
+
+    devices = import_module(zl.__name__ + ".devices")
+    dev = devices.ThreadDevice(zl.QUEUE, zl.PULL, zl.PUSH)
+    ports = set()
+    with pytest.raises(zl.ZMQBindError):
+        for _ in range(4):
+            ports.add(dev.bind_in_to_random_port("tcp://127.0.0.1", min_port=47100, max_port=47103))
+    assert len(ports) <= 3
