@@ -19,7 +19,7 @@ the GIL in any build: tests/test_gil.py checks it.
 import glob
 import os
 
-from setuptools import Extension, setup
+from setuptools import Extension, find_packages, setup
 from setuptools.command.build_ext import build_ext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -89,7 +89,7 @@ def _extension():
 
 
 setup(
-    packages=["zmqlite"],
+    packages=find_packages(include=["zmqlite", "zmqlite.*"]),
     ext_modules=[_extension()],
     cmdclass={"build_ext": BuildExt},
     zip_safe=False,
