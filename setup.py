@@ -89,7 +89,8 @@ def _extension():
 
 
 setup(
-    packages=find_packages(include=["zmqlite", "zmqlite.*"]),
+    # zmqlite._as_zmq.zmq is the `zmq` shim that install_as_zmq() puts in PYTHONPATH
+    packages=find_packages(include=["zmqlite", "zmqlite.*"]) + ["zmqlite._as_zmq.zmq"],
     ext_modules=[_extension()],
     cmdclass={"build_ext": BuildExt},
     zip_safe=False,

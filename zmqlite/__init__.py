@@ -110,3 +110,11 @@ __all__ = (
         "IPC_PATH_MAX_LEN",
     ]
 )
+
+
+def install_as_zmq(children: bool = True) -> None:
+    """Make ``import zmq`` give zmqlite, in this process and (with ``children``) in the
+    Python processes it starts; see ``zmqlite.as_zmq``."""
+    from .as_zmq import install_as_zmq as install
+
+    install(children)
