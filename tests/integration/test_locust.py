@@ -5,6 +5,7 @@ users hit a small HTTP server in this process; the master's CSV must show their
 requests, which reach it only as stats the workers report over zmq."""
 
 import csv
+import importlib.util
 import os
 import signal
 import socket
@@ -15,9 +16,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-pytest.importorskip("locust")
-
-pytestmark = [pytest.mark.zmqlite_only(reason="runs locust on zmqlite"), pytest.mark.timeout(120)]
+pytestmark = [
+    pytest.mark.zmqlite_only(reason="runs locust on zmqlite"),
+    pytest.mark.timeout(120),
+    # not importorskip: importing locust runs gevent's monkey.patch_all() in this process,
+    # which would turn every later test's threads and sockets into greenlets
+    pytest.mark.skipif(importlib.util.find_spec("locust") is None, reason="locust is not installed"),
+]
 
 LOCUSTFILE = """
 import os
@@ -130,3 +135,11 @@ def test_master_and_two_workers_on_zmqlite(tmp_path, http_server):
     assert requests >= 50
     assert requests <= hits.count
     assert int(rows["Aggregated"]["Request Count"]) == requests
+
+
+def test_this_process_is_not_monkey_patched():
+    """locust runs only in child processes: imported here, it would have patched the
+    whole test session (threads, sockets, time.sleep) through gevent."""
+    assert "locust" not in sys.modules
+    monkey = sys.modules.get("gevent.monkey")
+    assert monkey is None or not monkey.is_module_patched("socket")
