@@ -16,8 +16,18 @@ def source():
         pytest.skip(f"pyzmq's examples are unavailable: {e}")
 
 
+def run_twice(example, impl, source):
+    """A second try after a failure: the examples bind fixed ports (5555...), which
+    another program on the machine may hold for a moment. (A pyzmq run that fails only
+    skips the example, so it gets one try.)"""
+    ok, why = harness.run_example(example, impl, source)
+    if not ok:
+        ok, why = harness.run_example(example, impl, source)
+    return ok, why
+
+
 @pytest.mark.parametrize("example", [
-    pytest.param(e, id=e.name, marks=pytest.mark.timeout(int(2 * e.seconds + 60)))
+    pytest.param(e, id=e.name, marks=pytest.mark.timeout(int(3 * e.seconds + 60)))
     for e in harness.EXAMPLES
 ])
 def test_example_passes_on_zmqlite_where_it_passes_on_pyzmq(example, source):
@@ -26,7 +36,7 @@ def test_example_passes_on_zmqlite_where_it_passes_on_pyzmq(example, source):
     ok, why = harness.run_example(example, "pyzmq", source)
     if not ok:
         pytest.skip(f"fails on pyzmq too: {why}")
-    ok, why = harness.run_example(example, "zmqlite", source)
+    ok, why = run_twice(example, "zmqlite", source)
     if example.zmqlite_fails:
         if not ok:
             pytest.xfail(example.zmqlite_fails)
