@@ -506,3 +506,15 @@ def test_own_call_wakes_a_poll_for_its_effect(green, gctx):
     assert req.recv() == b"answer:question"
     assert poller.get(timeout=5) == green.POLLOUT
     assert time.monotonic() - start < 1.0
+
+
+@pytest.mark.zmqlite_only(reason="pyzmq's green ZMQStream is a subclass; zmqlite's stream is the same class")
+def test_green_eventloop_paths(green, zl):
+    pytest.importorskip("tornado")
+    ioloop = importlib.import_module(green.__name__ + ".eventloop.ioloop")
+    zmqstream = importlib.import_module(green.__name__ + ".eventloop.zmqstream")
+    import tornado.ioloop
+
+    assert ioloop.IOLoop is tornado.ioloop.IOLoop
+    assert importlib.import_module(green.__name__ + ".eventloop").IOLoop is tornado.ioloop.IOLoop
+    assert zmqstream.ZMQStream is importlib.import_module(zl.__name__ + ".eventloop.zmqstream").ZMQStream
