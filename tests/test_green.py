@@ -184,7 +184,7 @@ def test_multipart_and_helpers(green, gctx):
     a.send_string("héllo")
     a.send_json({"n": [1, 2]})
     a.send_pyobj({"set": {1, 2}})
-    a.send_multipart([b"x", b"yz"], copy=False)
+    a.send_multipart((b"x", b"yz"), copy=False)
     got = receiver.get(timeout=5)
     assert got[:4] == [[b"one", b"two", b""], "héllo", {"n": [1, 2]}, {"set": {1, 2}}]
     assert [f.bytes for f in got[4]] == [b"x", b"yz"]

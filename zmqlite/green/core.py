@@ -88,17 +88,17 @@ class Socket(_SyncSocket):
     def send_multipart(self, msg_parts: Any, flags: int = 0, copy: bool = True,
                        track: bool = False, **kwargs: Any) -> Any:
         """Send a whole message; waits (this greenlet only) until the socket takes it."""
+        parts = list(msg_parts)
         if copy and not track and not kwargs and not (
-            msg_parts and isinstance(msg_parts[-1], Frame)  # may carry a tracker to return
+            parts and isinstance(parts[-1], Frame)  # may carry a tracker to return
         ):
             # all frames checked and queued in one call: a greenlet switch cannot come
             # between two frames of the message
-            parts = list(msg_parts)
             return self._until_done(_POLLOUT, flags, _SNDTIMEO, _core.Socket._send_parts,
                                     parts, flags | _NOBLOCK)
         # once the first frame is taken the socket takes the rest without waiting, so
         # the frame-by-frame helper does not switch greenlets in mid-message either
-        return super().send_multipart(msg_parts, flags, copy, track, **kwargs)
+        return super().send_multipart(parts, flags, copy, track, **kwargs)
 
     def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> list:
         """Receive a whole message (a list of frames); waits until one is there."""
