@@ -150,8 +150,9 @@ def _extension():
 
 
 setup(
-    # every subpackage (eventloop, utils, log...) goes into the wheel, not only the top
-    packages=find_packages(include=["zmqlite", "zmqlite.*"]),
+    # every subpackage (eventloop, utils, log...) goes into the wheel, not only the top;
+    # zmqlite._as_zmq.zmq is the `zmq` shim that install_as_zmq() puts in PYTHONPATH
+    packages=find_packages(include=["zmqlite", "zmqlite.*"]) + ["zmqlite._as_zmq.zmq"],
     ext_modules=[_extension()],
     cmdclass={"build_ext": BuildExt},
     zip_safe=False,

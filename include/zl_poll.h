@@ -57,6 +57,8 @@ static inline int zl_mutex_init(pthread_mutex_t *m) {
  * so that the race is defined behaviour and ThreadSanitizer knows it is meant. */
 static inline void *zl_peek(void *const *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
 static inline void zl_poke(void **p, void *v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
+/* a reference count shared by threads that may hold no common lock (zl_meta) */
+static inline int zl_ref_add(int *p, int d) { return __atomic_add_fetch(p, d, __ATOMIC_ACQ_REL); }
 
 static inline long long zl_now_ms(void) {
     struct timespec ts;

@@ -240,6 +240,26 @@ cdef int conn_attach_raw(zl_ctx *c, zl_conn *conn) noexcept nogil:
     pthread_mutex_unlock(&c.lock)
     return 0
 
+cdef zl_meta *conn_properties(zl_conn *conn, const unsigned char *meta, size_t meta_len) noexcept nogil:
+    """The properties of the peer's messages (as libzmq attaches them): its
+    handshake metadata, what ZAP said (User-Id and metadata), Peer-Address.
+    NULL when out of memory (the messages then have none)."""
+    cdef char address[64]
+    cdef size_t alen
+    cdef zl_meta *m
+    conn_peer_address(conn, address, sizeof(address))
+    alen = strlen(address)
+    m = meta_new(meta_len + conn.zap_props_len + (5 + 12 + alen if alen else 0))
+    if m == NULL:
+        return NULL
+    memcpy(m.data, meta, meta_len)
+    if conn.zap_props_len:
+        memcpy(m.data + meta_len, conn.zap_props, conn.zap_props_len)
+    if alen:
+        property_put(m.data + meta_len + conn.zap_props_len, "Peer-Address",
+                     <const unsigned char *>address, alen)
+    return m
+
 cdef int conn_attach(zl_ctx *c, zl_conn *conn, const unsigned char *meta, size_t meta_len) noexcept nogil:
     """The handshake is complete: check the peer's socket type in its
     metadata, then attach the pipe (and give the peer its routing id). 0, or
@@ -248,6 +268,7 @@ cdef int conn_attach(zl_ctx *c, zl_conn *conn, const unsigned char *meta, size_t
     cdef size_t vlen
     cdef zl_socket *s = conn.sock
     cdef zl_pipe *p
+    cdef zl_meta *props
     cdef int rc
     rc = property_find(meta, meta_len, "Socket-Type", &value, &vlen)
     if rc < 0:
@@ -257,25 +278,30 @@ cdef int conn_attach(zl_ctx *c, zl_conn *conn, const unsigned char *meta, size_t
     if conn.peer_type < 0 or not types_compatible(s.type, conn.peer_type):
         conn_failed(conn, ZL_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZL_PROTOCOL_ERROR_ZMTP_INVALID_METADATA)
         return -1
+    props = conn_properties(conn, meta, meta_len)
     pthread_mutex_lock(&c.lock)
     if s.closing and conn.ep == NULL:
         # a new peer of a closed socket has nothing to receive; a connect-side
         # pipe may still hold what LINGER promises to deliver: let it through
         pthread_mutex_unlock(&c.lock)
+        meta_unref(props)
         return -1
     if conn.ep != NULL:
         p = conn.ep.pipe
         if p == NULL:
             pthread_mutex_unlock(&c.lock)
+            meta_unref(props)
             return -1
         conn.ep.cur_ivl = s.reconnect_ivl      # a good connection resets the backoff
     else:
         if not sock_takes_another_peer(s):
             pthread_mutex_unlock(&c.lock)
+            meta_unref(props)
             return -1
         p = pipe_new(s, 0)
         if p == NULL:       # out of memory: this peer is refused
             pthread_mutex_unlock(&c.lock)
+            meta_unref(props)
             return -1
     if property_find(meta, meta_len, "Identity", &value, &vlen) != 1:
         vlen = 0
@@ -283,9 +309,13 @@ cdef int conn_attach(zl_ctx *c, zl_conn *conn, const unsigned char *meta, size_t
         if conn.ep == NULL:
             pipe_remove(p)
         pthread_mutex_unlock(&c.lock)
+        meta_unref(props)
         return -1
     p.conn = conn
     p.active = 1
+    meta_unref(p.meta)      # a returning peer's may have changed
+    p.meta = props
+    props = NULL
     pipe_update(p)
     conn.pipe = p
     conn.state = ZL_CONN_ACTIVE
@@ -882,6 +912,7 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
             pp[0] = conn.next
             break
         pp = &pp[0].next
+    free(conn.zap_props)
     queue_clear(&conn.inflight)
     queue_clear(&conn.sealed)
     queue_clear(&conn.ctrl)

@@ -52,6 +52,7 @@ cdef class _FrameBase:
     cdef const unsigned char *_ptr
     cdef Py_ssize_t _len
     cdef _Lease _lease              # a tracked frame's: what its sends lend, or None
+    cdef zl_meta *_meta             # a received frame's message properties, or NULL
 
     def __cinit__(self, *args, **kwargs):
         self._f = NULL
@@ -63,6 +64,20 @@ cdef class _FrameBase:
         if self._f != NULL:
             frame_free_gil(self._f)
             self._f = NULL
+        meta_unref(self._meta)
+        self._meta = NULL
+
+    def _property(self, str name):
+        """The message property name ("Socket-Type", "User-Id", "Peer-Address",
+        a ZAP handler's metadata...) as str, or None."""
+        cdef const unsigned char *value
+        cdef size_t vlen
+        cdef bytes key = name.encode("utf-8")
+        if self._meta == NULL or len(key) > 255:
+            return None
+        if property_find(self._meta.data, self._meta.len, key, &value, &vlen) != 1:
+            return None
+        return (<const char *>value)[:vlen].decode("utf-8", "replace")
 
     def _set_data(self, bytes data not None, event=None):
         """Makes this frame hold data (once, before the frame is used). With

@@ -237,6 +237,8 @@ cdef void socket_free(zl_ctx *c, zl_socket *s) noexcept nogil:
         free(ep)
     queue_clear(&s.tx)
     queue_clear(&s.rx)
+    meta_unref(s.rx_meta)
+    s.rx_meta = NULL
     queue_clear(&s.envelope)
     queue_clear(&s.xpub_rx)
     sublist_clear(&s.subs)
@@ -400,16 +402,43 @@ cdef void zap_in(zl_ctx *c) noexcept nogil:
                 and parts[i + 2].size == 3:
             rid = strtoull_n(parts[i + 1].data, parts[i + 1].size)
             memcpy(status, parts[i + 2].data, 3)
+        conn = NULL
+        if rid != 0 and status[0] >= 50 and status[0] <= 53:
+            conn = c.conns
+            while conn != NULL and conn.zap_id != rid:
+                conn = conn.next
+        if conn != NULL and status[0] == 50 and nparts - i >= 6:
+            zap_keep_properties(conn, parts[i + 4], parts[i + 5])
         for i in range(nparts):
             frame_free(parts[i])
-        if rid == 0 or status[0] < 50 or status[0] > 53:
-            continue
-        conn = c.conns
-        while conn != NULL and conn.zap_id != rid:
-            conn = conn.next
         if conn != NULL and conn_zap_reply(c, conn, status) < 0:
             conn.close_after_flush = 1
             conn_mark_ready_nolock(c, conn)
+
+cdef void zap_keep_properties(zl_conn *conn, zl_frame *user_id, zl_frame *metadata) noexcept nogil:
+    """A ZAP 200's user id and metadata become properties of the peer's
+    messages (Frame.get("User-Id")), as libzmq hands them back. The metadata
+    is already in property encoding (RFC 27); a malformed one is left out."""
+    cdef size_t pos = 0, nl, vl
+    cdef const unsigned char *name
+    cdef const unsigned char *value
+    cdef int rc
+    while True:         # check the handler's metadata before trusting its lengths
+        rc = property_next(metadata.data, metadata.size, &pos, &name, &nl, &value, &vl)
+        if rc <= 0:
+            break
+    if rc < 0:
+        metadata = NULL
+    free(conn.zap_props)
+    conn.zap_props_len = 0
+    conn.zap_props = <unsigned char *>malloc(5 + 7 + user_id.size + (metadata.size if metadata != NULL else 0))
+    if conn.zap_props == NULL:
+        return
+    if user_id.size:        # as libzmq: an empty user id is no property
+        conn.zap_props_len = property_put(conn.zap_props, "User-Id", user_id.data, user_id.size)
+    if metadata != NULL and metadata.size:
+        memcpy(conn.zap_props + conn.zap_props_len, metadata.data, metadata.size)
+        conn.zap_props_len += metadata.size
 
 cdef unsigned long long strtoull_n(const unsigned char *p, size_t n) noexcept nogil:
     """A ZAP request id we gave out (a decimal number), or 0."""

@@ -283,3 +283,24 @@ cdef void queue_drop_msg(zl_queue *q) noexcept nogil:
             frame_free(f)
             return
         frame_free(f)
+
+# ---------------------------------------------------------------- properties
+
+cdef zl_meta *meta_new(size_t n) noexcept nogil:
+    """A zl_meta of n bytes, one reference. NULL when out of memory."""
+    cdef zl_meta *m = <zl_meta *>malloc(sizeof(zl_meta) + (n if n else 1))
+    if m == NULL:
+        return NULL
+    m.refs = 1
+    m.len = n
+    m.data = (<unsigned char *>m) + sizeof(zl_meta)
+    return m
+
+cdef inline zl_meta *meta_ref(zl_meta *m) noexcept nogil:
+    if m != NULL:
+        zl_ref_add(&m.refs, 1)
+    return m
+
+cdef inline void meta_unref(zl_meta *m) noexcept nogil:
+    if m != NULL and zl_ref_add(&m.refs, -1) == 0:
+        free(m)

@@ -39,6 +39,13 @@ cdef zl_pipe *pipe_new(zl_socket *s, int connect_side) noexcept nogil:
     pipe_update(p)
     return p
 
+cdef inline void sock_rx_from(zl_socket *s, zl_pipe *p) noexcept nogil:
+    """The message about to go into s.rx comes from p: its properties are p's
+    (what Frame.get("User-Id") and friends read)."""
+    if s.rx_meta != p.meta:
+        meta_unref(s.rx_meta)
+        s.rx_meta = meta_ref(p.meta)
+
 cdef void pipe_remove(zl_pipe *p) noexcept nogil:
     """Detaches p from its socket and frees it with whatever it still holds."""
     cdef zl_socket *s = p.sock
@@ -68,6 +75,7 @@ cdef void pipe_remove(zl_pipe *p) noexcept nogil:
     queue_clear(&p.out)
     queue_clear(&p.inq)
     sublist_clear(&p.subs)
+    meta_unref(p.meta)
     free(p.rid)
     free(p)
 

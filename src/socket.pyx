@@ -416,9 +416,20 @@ cdef class Socket:
         cdef zl_socket *s = self._sock()
         cdef zl_frame *f
         release_borrowed()
+        cdef zl_meta *meta = NULL
+        cdef _FrameBase frame
         f = self._recv_frame(s, flags)
         if as_frame:
-            return _frame_from(f, s.rcvmore, track)
+            pthread_mutex_lock(&(<zl_ctx *>s.ctx).lock)
+            meta = meta_ref(s.rx_meta)
+            pthread_mutex_unlock(&(<zl_ctx *>s.ctx).lock)
+            try:
+                frame = _frame_from(f, s.rcvmore, track)
+            except BaseException:
+                meta_unref(meta)
+                raise
+            frame._meta = meta
+            return frame
         return bytes_from(f)
 
     def recv_into(self, buffer, *, Py_ssize_t nbytes=0, int flags=0):

@@ -43,6 +43,7 @@ cdef extern from "zl_poll.h" nogil:
     int zl_mutex_init(pthread_mutex_t *m)
     void *zl_peek(void **p)
     void zl_poke(void **p, void *v)
+    int zl_ref_add(int *p, int d)
     long long zl_now_ms()
     long long zl_now_ns()
     int zl_set_nonblock(int fd)

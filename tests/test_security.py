@@ -461,3 +461,41 @@ def test_tampered_messages_drop_the_connection(zl, ctx, pyctx, how, code):
     assert events == [("ACCEPTED", "fd"), ("HANDSHAKE_SUCCEEDED", 0),
                       ("HANDSHAKE_FAILED_PROTOCOL", code), ("DISCONNECTED", "fd")]
     assert got == {"replay": [b"one"], "reorder": [b"two"], "forge": []}[how]
+
+
+def test_message_properties_from_handshake_and_zap(zl, ctx, pyctx):
+    """As libzmq: a received frame carries its connection's properties, the peer's
+    Socket-Type and Identity, Peer-Address, and the User-Id and metadata ZAP gave."""
+    keys = Keys()
+    zap = ctx.socket(zl.REP)
+    zap.bind("inproc://zeromq.zap.01")
+
+    def handler():
+        request = zap.recv_multipart()
+        # a user id and one metadata property ("Hello": "World"), RFC 27
+        meta = b"\x05Hello" + (5).to_bytes(4, "big") + b"World"
+        zap.send_multipart([request[0], request[1], b"200", b"OK", b"alice", meta])
+
+    thread = threading.Thread(target=handler, daemon=True)
+    thread.start()
+    server = ctx.socket(zl.ROUTER)
+    make_server(zl, server, "CURVE", keys)
+    server.bind("tcp://127.0.0.1:*")
+    client = pyctx.socket(pyzmq.DEALER)
+    client.routing_id = b"client-1"
+    make_client(pyzmq, client, "CURVE", keys)
+    client.connect(server.getsockopt(pyzmq.LAST_ENDPOINT).decode())
+    client.send(b"hi")
+    assert server.poll(5000)
+    frames = server.recv_multipart(copy=False)
+    thread.join(5)
+    assert [f.bytes for f in frames] == [b"client-1", b"hi"]
+    for frame in frames:
+        assert frame.get("User-Id") == "alice"
+        assert frame["Hello"] == "World"
+        assert frame.get("Socket-Type") == "DEALER"
+        assert frame.get("Identity") == "client-1"
+        assert frame.get("Peer-Address") == "127.0.0.1"
+        with pytest.raises(zl.ZMQError) as exc:
+            frame.get("No-Such-Property")
+        assert exc.value.errno == errno.EINVAL

@@ -115,3 +115,16 @@ __all__ = (
         "IPC_PATH_MAX_LEN",
     ]
 )
+
+
+def install_as_zmq(children: bool = True) -> None:
+    """Make ``import zmq`` give zmqlite, in this process and (with ``children``) in the
+    Python processes it starts; see ``zmqlite.as_zmq``."""
+    from .as_zmq import install_as_zmq as install
+
+    install(children)
+
+
+# pyzmq's module paths, loaded with the package as pyzmq's are: code reads
+# zmq.sugar.socket.Socket (jupyter_client's annotations) after a bare `import zmq`
+from . import backend, sugar  # noqa: E402

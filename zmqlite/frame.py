@@ -185,8 +185,11 @@ class Frame(_FrameBase):
     def get(self, option: int | str) -> int | str:
         """A message option (MORE, SHARED) or property ("Socket-Type", "User-Id"...).
 
-        zmqlite keeps no per-message properties: asking for one raises
-        ZMQError(EINVAL), as libzmq does for a property the message lacks.
+        A received frame (copy=False) has the properties of its connection:
+        the peer's handshake metadata (Socket-Type, Identity), what ZAP said
+        (User-Id and metadata) and Peer-Address; one it lacks (and every one of
+        a frame made in Python, or received over inproc) raises ZMQError(EINVAL),
+        as libzmq does.
         """
         if isinstance(option, bytes):
             option = option.decode("utf-8")
@@ -195,7 +198,10 @@ class Frame(_FrameBase):
                 raise _draft_only("CLIENT-SERVER")
             if option == "group":
                 raise _draft_only("RADIO-DISH")
-            raise ZMQError(EINVAL)
+            value = self._property(option)
+            if value is None:
+                raise ZMQError(EINVAL)
+            return value
         if option == _MORE:
             return int(self.more)
         if option == _SHARED:

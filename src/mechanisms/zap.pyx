@@ -14,6 +14,18 @@ cdef enum:
 
 cdef void *ZAP_TAG = <void *>2     # the poller's tag for ctx.zap's signal fd (conns and listeners are pointers)
 
+cdef void conn_peer_address(zl_conn *conn, char *address, size_t size) noexcept nogil:
+    """The peer's IP address as text (ZAP's address, the Peer-Address property);
+    empty for ipc."""
+    cdef sockaddr_storage peer
+    cdef socklen_t peer_len = sizeof(peer)
+    address[0] = 0
+    if getpeername(conn.fd, <sockaddr *>&peer, &peer_len) == 0:
+        if peer.ss_family == AF_INET:
+            inet_ntop(AF_INET, &(<sockaddr_in *>&peer).sin_addr, address, <socklen_t>size)
+        elif peer.ss_family == AF_INET6:
+            inet_ntop(AF_INET6, &(<sockaddr_in6 *>&peer).sin6_addr, address, <socklen_t>size)
+
 cdef zl_socket *zap_handler(zl_ctx *c) noexcept nogil:
     """The socket bound at inproc://zeromq.zap.01, or NULL (lock held)."""
     cdef zl_inproc_bind *b = c.inproc_binds
@@ -63,15 +75,8 @@ cdef int zap_request(zl_conn *conn, const char *mechanism, int ncred, const unsi
     cdef zl_socket *handler
     cdef char rid[24]
     cdef char address[64]     # INET6_ADDRSTRLEN is 46
-    cdef sockaddr_storage peer
-    cdef socklen_t peer_len = sizeof(peer)
     cdef int rc = 0
-    address[0] = 0
-    if getpeername(conn.fd, <sockaddr *>&peer, &peer_len) == 0:
-        if peer.ss_family == AF_INET:
-            inet_ntop(AF_INET, &(<sockaddr_in *>&peer).sin_addr, address, sizeof(address))
-        elif peer.ss_family == AF_INET6:
-            inet_ntop(AF_INET6, &(<sockaddr_in6 *>&peer).sin6_addr, address, sizeof(address))
+    conn_peer_address(conn, address, sizeof(address))
     pthread_mutex_lock(&c.lock)
     handler = zap_handler(c)
     if handler == NULL:

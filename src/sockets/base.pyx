@@ -143,6 +143,7 @@ cdef int fq_recv(zl_socket *s) noexcept nogil:
     cdef zl_pipe *p = pipeset_current(&s.fq)
     if p == NULL:
         return EAGAIN
+    sock_rx_from(s, p)
     queue_move_msg(&s.rx, &p.inq)
     fq_took(s, p)
     return 0

@@ -174,6 +174,8 @@ cdef int xpub_recv(zl_socket *s) noexcept nogil:
     pub_process_input(s)
     if s.xpub_rx.head == NULL:
         return EAGAIN
+    meta_unref(s.rx_meta)       # subscriptions carry no properties
+    s.rx_meta = NULL
     queue_move_msg(&s.rx, &s.xpub_rx)
     return 0
 

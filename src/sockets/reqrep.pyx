@@ -60,6 +60,7 @@ cdef int req_recv(zl_socket *s) noexcept nogil:
             queue_drop_msg(&p.inq)      # no empty delimiter: malformed reply
             continue
         frame_free(queue_pop(&p.inq))
+        sock_rx_from(s, p)
         queue_move_msg(&s.rx, &p.inq)
         s.req_waiting = 0
         s.reply_pipe = NULL
@@ -120,6 +121,7 @@ cdef int rep_recv(zl_socket *s) noexcept nogil:
             fq_took(s, p)
             continue
         s.envelope.msgs = 0   # the envelope is a message prefix, not a message
+        sock_rx_from(s, p)
         queue_move_msg(&s.rx, &p.inq)
         s.req_waiting = 1
         s.reply_pipe = p
@@ -163,6 +165,7 @@ cdef int router_recv(zl_socket *s) noexcept nogil:
     memcpy(f.data, p.rid, p.rid_len)
     f.flags = ZL_FLAG_MORE
     queue_push(&s.rx, f)
+    sock_rx_from(s, p)
     queue_move_msg(&s.rx, &p.inq)
     fq_took(s, p)
     return 0

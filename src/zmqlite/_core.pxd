@@ -25,6 +25,16 @@ cdef struct zl_queue:
     zl_frame *tail
     Py_ssize_t msgs           # number of whole messages (frames without MORE)
 
+# A connection's message properties (libzmq's metadata_t): the peer's handshake
+# metadata, the User-Id and metadata its ZAP handler gave, Peer-Address; in
+# ZMTP metadata encoding (RFC 23). Immutable once made; shared by the pipe and
+# each Frame received from it, so counted atomically (a Frame may outlive the
+# context and its lock).
+cdef struct zl_meta:
+    int refs
+    size_t len
+    unsigned char *data       # just past this struct (one malloc)
+
 cdef struct zl_sub:
     unsigned char *topic      # malloc'ed prefix bytes (NULL when empty)
     size_t len
@@ -73,6 +83,7 @@ cdef struct zl_pipe:
     int fq_at                 # index in sock.fq (every pipe is there)
     int lb_at                 # index in sock.lb, -1 when the type does not load-balance
     zl_sublist subs           # PUB/XPUB: the prefixes this subscriber asked for
+    zl_meta *meta             # the properties of messages from this peer (tcp/ipc), or NULL
 
 # A command to the I/O thread. Each lives inside the object it is about (one
 # per kind: a listener can be waiting to LISTEN and to UNBIND at once), so
@@ -124,6 +135,7 @@ cdef struct zl_socket:
     zl_queue tx               # frames of the message being composed with SNDMORE
     zl_queue rx               # frames of the message being delivered to recv()
     int rcvmore               # last frame recv() returned had MORE
+    zl_meta *rx_meta          # the properties of the message in rx (its pipe's), or NULL
     # REQ / REP state machines (RFC 28)
     int req_waiting           # REQ: request sent, reply pending; REP: request received, reply pending
     zl_pipe *reply_pipe       # REQ: pipe the request went to; REP: pipe the request came from
@@ -237,6 +249,8 @@ cdef struct zl_conn:               # I/O thread only, but the fields marked (loc
                               # `inflight` keeps the plaintext, which a reconnect re-sends)
     int close_after_flush     # the handshake failed and an ERROR is on its way: close once written
     unsigned long long zap_id # the ZAP request this connection waits for, 0 = none
+    unsigned char *zap_props  # what the ZAP handler answered: User-Id and its metadata, as
+    size_t zap_props_len      # properties, for the pipe's zl_meta (malloc'ed, or NULL)
     int user_closed           # raw: the user closed it (an empty message): no notice, no reconnect
     int rcvlowat              # SO_RCVLOWAT now set on fd (conn_wait_for_body)
     zl_queue inflight         # frames taken from the pipe whose bytes are not all written

@@ -21,11 +21,10 @@ class AsyncioAuthenticator(Authenticator):
         self._task: asyncio.Task | None = None
         self._loop = loop
 
+    _zap_socket_class = _zasyncio.Socket
+
     def start(self) -> None:
         super().start()
-        if not isinstance(self.zap_socket, _zasyncio.Socket):
-            # a sync context: read through an asyncio socket sharing it
-            self.zap_socket = _zasyncio.Socket.from_socket(self.zap_socket)
         loop = self._loop or asyncio.get_event_loop()
         self._task = loop.create_task(self._handle_requests())
 
@@ -35,7 +34,7 @@ class AsyncioAuthenticator(Authenticator):
                 msg = await self.zap_socket.recv_multipart()
             except (ZMQError, asyncio.CancelledError):
                 return
-            self.handle_zap_message(msg)
+            await self._handle_zap_message(msg)
 
     def stop(self) -> None:
         if self._task is not None:

@@ -7,6 +7,8 @@ certificates (or any key with ``CURVE_ALLOW_ANY``, or what a callback says)."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import logging
 import os
 from typing import Any, Callable
@@ -51,9 +53,13 @@ class Authenticator:
 
     # -- life -------------------------------------------------------------------------
 
+    #: the class of the ZAP socket: a plain (blocking) one, whatever the context's
+    #: sockets are (an asyncio context's included), as pyzmq's
+    _zap_socket_class: Any = Socket
+
     def start(self) -> None:
         """Binds the ZAP socket (a REP at inproc://zeromq.zap.01 of the context)."""
-        self.zap_socket = self.context.socket(_rep_type(self.context))
+        self.zap_socket = self.context.socket(_rep_type(self.context), socket_class=self._zap_socket_class)
         self.zap_socket.linger = 1
         self.zap_socket.bind(ZAP_ENDPOINT)
         self.log.debug("Starting")
@@ -115,7 +121,12 @@ class Authenticator:
     # -- requests ---------------------------------------------------------------------
 
     def handle_zap_message(self, msg: list[bytes]) -> None:
-        """Answers one ZAP request (the frames after the REP envelope)."""
+        """Answers one ZAP request (the frames after the REP envelope), from a thread
+        with no running event loop (a credentials provider's async callback is run
+        to its end here)."""
+        asyncio.run(self._handle_zap_message(msg))
+
+    async def _handle_zap_message(self, msg: list[bytes]) -> None:
         if len(msg) < 6:
             self.log.error("Invalid ZAP message, not enough frames: %r", msg)
             if len(msg) < 2:
@@ -168,7 +179,7 @@ class Authenticator:
                     self.log.error("Invalid CURVE credentials: %r", credentials)
                     self._send_zap_reply(request_id, b"400", b"Invalid credentials")
                     return
-                allowed, reason = self._authenticate_curve(domain_s, credentials[0])
+                allowed, reason = await self._authenticate_curve(domain_s, credentials[0])
                 if allowed:
                     username = self.curve_user_id(credentials[0])
             elif mechanism == b"GSSAPI":
@@ -191,7 +202,7 @@ class Authenticator:
         self.log.debug("DENIED (PLAIN) domain=%s username=%s", domain, username)
         return False, b"Invalid username or password"
 
-    def _authenticate_curve(self, domain: str, client_key: bytes) -> tuple[bool, bytes]:
+    async def _authenticate_curve(self, domain: str, client_key: bytes) -> tuple[bool, bytes]:
         if self.allow_any:
             self.log.debug("ALLOWED (CURVE allow any client)")
             return True, b"OK"
@@ -200,7 +211,10 @@ class Authenticator:
         key = z85.encode(client_key)
         provider = self.credentials_providers.get(domain)
         if provider is not None:
-            if provider.callback(domain, key):
+            verdict = provider.callback(domain, key)
+            if inspect.isawaitable(verdict):    # an async callback, as pyzmq allows
+                verdict = await verdict
+            if verdict:
                 self.log.debug("ALLOWED (CURVE auth_callback) domain=%s client_key=%s", domain, key)
                 return True, b"OK"
             self.log.debug("DENIED (CURVE auth_callback) domain=%s client_key=%s", domain, key)

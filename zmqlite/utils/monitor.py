@@ -9,6 +9,9 @@ from __future__ import annotations
 import struct
 from typing import Any
 
+# pyzmq's monitor module imports zmq.asyncio too, and code relies on it: pyzmq's own
+# example annotates `monitor: zmq.asyncio.Socket` having imported only zmq and this module
+from .. import asyncio as _asyncio  # noqa: F401
 from ..constants import Event
 
 
