@@ -385,7 +385,10 @@ class Tamper:
                 if len(buf) < size_len + size:
                     break
                 frame, buf = buf[:size_len + size], buf[size_len + size:]
-                if frame[0] & 4 or done:        # a handshake command, or after the change
+                if self.how == "initiate" and frame[0] & 4 and frame[size_len:size_len + 9] == b"\x08INITIATE":
+                    out += frame[:-1] + bytes([frame[-1] ^ 1])      # its box no longer opens
+                    done = True
+                elif frame[0] & 4 or done:        # a handshake command, or after the change
                     out += frame
                 elif self.how == "replay":
                     out += frame + frame
@@ -461,6 +464,36 @@ def test_tampered_messages_drop_the_connection(zl, ctx, pyctx, how, code):
     assert events == [("ACCEPTED", "fd"), ("HANDSHAKE_SUCCEEDED", 0),
                       ("HANDSHAKE_FAILED_PROTOCOL", code), ("DISCONNECTED", "fd")]
     assert got == {"replay": [b"one"], "reorder": [b"two"], "forge": []}[how]
+
+
+def test_forged_initiate_fails_the_handshake(zl, ctx, pyctx):
+    """INITIATE whose box was changed on the way: the handshake fails as in libzmq."""
+    keys = Keys()
+
+    def run(mod, context):
+        server, addr = curve_server(mod, context, keys)
+        mon = server.get_monitor_socket()
+        relay = Tamper(addr, "initiate")
+        client_ctx = pyzmq.Context()
+        try:
+            client = client_ctx.socket(pyzmq.PUSH)
+            client.linger = 0
+            client.reconnect_ivl = 60000
+            make_client(pyzmq, client, "CURVE", keys)
+            client.connect(relay.endpoint)
+            client.send(b"never")
+            assert relay.closed_by_server.wait(10)
+            events = [(n, v) for n, v, _ in events_of(mod, mon, quiet_ms=300) if n != "LISTENING"]
+            assert not server.poll(100)
+            server.disable_monitor()
+            return events
+        finally:
+            client_ctx.destroy(linger=0)
+
+    ours = run(zl, ctx)
+    assert ours == run(pyzmq, pyctx) == [
+        ("ACCEPTED", "fd"), ("HANDSHAKE_FAILED_PROTOCOL", pyzmq.PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC),
+        ("DISCONNECTED", "fd")]
 
 
 def test_message_properties_from_handshake_and_zap(zl, ctx, pyctx):
