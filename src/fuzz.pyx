@@ -123,6 +123,9 @@ def _fuzz_connection(int socket_type, bint connect_side, bint zmtp30, bint heart
             if connect_side:
                 ep = <zl_endpoint *>calloc(1, sizeof(zl_endpoint))
                 p = pipe_new(s, 1) if ep != NULL else NULL
+                if p != NULL and connect_side_rid(s, p) != 0:     # as connect() does
+                    pipe_remove(p)
+                    p = NULL
                 if p == NULL:
                     err = ENOMEM
                     free(ep)

@@ -163,7 +163,8 @@ def failure_scenario(mod, context, case, keys, good_after=True):
         # ("mismatch": a NULL client)
         bad.connect(addr)
         bad.send(b"must not arrive")
-        events = [(name, value) for name, value, _ in events_of(mod, mon, quiet_ms=500)]
+        # (all four are expected: waiting for the fourth keeps a slow run complete)
+        events = [(name, value) for name, value, _ in events_of(mod, mon, quiet_ms=3000, first=4)]
         good = client_ctx.socket(pyzmq.PUSH)
         good.linger = 0
         make_client(pyzmq, good, mechanism, keys)
@@ -215,7 +216,7 @@ def test_plain_without_zap_handler_refuses(zl, ctx, pyctx):
         make_client(pyzmq, client, "PLAIN", None)
         client.connect(server.getsockopt(pyzmq.LAST_ENDPOINT).decode())
         client.send(b"x")
-        events = [(n, v) for n, v, _ in events_of(mod, mon, quiet_ms=500)]
+        events = [(n, v) for n, v, _ in events_of(mod, mon, quiet_ms=3000, first=4)]
         assert not server.poll(100)
         server.disable_monitor()
         return events
@@ -323,11 +324,15 @@ def test_certificates_round_trip(zl, tmp_path):
 
 # ---------------------------------------------------------------- hostile peers
 
-def curve_server(zl, ctx, keys, sock_type="PULL"):
+def curve_server(zl, ctx, keys, sock_type="PULL", monitored=False):
+    """A bound CURVE server and its endpoint (and its monitor, made before the bind,
+    so that LISTENING is always the first event)."""
     server = ctx.socket(getattr(zl, sock_type))
     make_server(zl, server, "CURVE", keys)
+    mon = server.get_monitor_socket() if monitored else None
     server.bind("tcp://127.0.0.1:*")
-    return server, server.getsockopt(pyzmq.LAST_ENDPOINT).decode()
+    endpoint = server.getsockopt(pyzmq.LAST_ENDPOINT).decode()
+    return (server, endpoint, mon) if monitored else (server, endpoint)
 
 
 @pytest.mark.parametrize("hello", [
@@ -426,11 +431,26 @@ class Tamper:
             dst.sendall(data)
 
 
-def tamper_scenario(mod, context, keys, how):
+def tamper_scenario(mod, context, keys, how, tries=2):
+    """tamper_once, tried again once if the relay never saw the server hang up: seen
+    once in ~30 full runs of this file on pyzmq alone (not reproduced in 40 runs of
+    the scenario by itself); a second miss fails."""
+    for attempt in range(tries):
+        try:
+            return tamper_once(mod, context, keys, how)
+        except RelayNotClosed:
+            if attempt == tries - 1:
+                raise
+
+
+class RelayNotClosed(AssertionError):
+    pass
+
+
+def tamper_once(mod, context, keys, how):
     """A pyzmq CURVE client sends three messages through a Tamper relay to a server
-    of mod: the server's events (LISTENING aside) and what it received."""
-    server, addr = curve_server(mod, context, keys)
-    mon = server.get_monitor_socket()
+    of mod: the server's events and what it received."""
+    server, addr, mon = curve_server(mod, context, keys, monitored=True)
     relay = Tamper(addr, how)
     client_ctx = pyzmq.Context()
     try:
@@ -441,8 +461,11 @@ def tamper_scenario(mod, context, keys, how):
         client.connect(relay.endpoint)
         for body in (b"one", b"two", b"three"):
             client.send(body)
-        assert relay.closed_by_server.wait(10)
-        events = [(n, v) for n, v, _ in events_of(mod, mon, quiet_ms=300) if n != "LISTENING"]
+        if not relay.closed_by_server.wait(10):
+            server.disable_monitor()
+            server.close(linger=0)
+            raise RelayNotClosed(f"{mod.__name__}: the server did not drop the connection")
+        events = [(n, v) for n, v, _ in events_of(mod, mon, quiet_ms=3000, first=5)]
         got = []
         while server.poll(200):
             got.append(server.recv())
@@ -465,7 +488,7 @@ def test_tampered_messages_drop_the_connection(zl, ctx, pyctx, how, code):
     ours = tamper_scenario(zl, ctx, keys, how)
     assert ours == tamper_scenario(pyzmq, pyctx, keys, how)
     events, got = ours
-    assert events == [("ACCEPTED", "fd"), ("HANDSHAKE_SUCCEEDED", 0),
+    assert events == [("LISTENING", "fd"), ("ACCEPTED", "fd"), ("HANDSHAKE_SUCCEEDED", 0),
                       ("HANDSHAKE_FAILED_PROTOCOL", code), ("DISCONNECTED", "fd")]
     assert got == {"replay": [b"one"], "reorder": [b"two"], "forge": []}[how]
 
@@ -475,8 +498,7 @@ def test_forged_initiate_fails_the_handshake(zl, ctx, pyctx):
     keys = Keys()
 
     def run(mod, context):
-        server, addr = curve_server(mod, context, keys)
-        mon = server.get_monitor_socket()
+        server, addr, mon = curve_server(mod, context, keys, monitored=True)
         relay = Tamper(addr, "initiate")
         client_ctx = pyzmq.Context()
         try:
@@ -487,7 +509,7 @@ def test_forged_initiate_fails_the_handshake(zl, ctx, pyctx):
             client.connect(relay.endpoint)
             client.send(b"never")
             assert relay.closed_by_server.wait(10)
-            events = [(n, v) for n, v, _ in events_of(mod, mon, quiet_ms=300) if n != "LISTENING"]
+            events = [(n, v) for n, v, _ in events_of(mod, mon, quiet_ms=3000, first=4)]
             assert not server.poll(100)
             server.disable_monitor()
             return events
@@ -496,7 +518,8 @@ def test_forged_initiate_fails_the_handshake(zl, ctx, pyctx):
 
     ours = run(zl, ctx)
     assert ours == run(pyzmq, pyctx) == [
-        ("ACCEPTED", "fd"), ("HANDSHAKE_FAILED_PROTOCOL", pyzmq.PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC),
+        ("LISTENING", "fd"), ("ACCEPTED", "fd"),
+        ("HANDSHAKE_FAILED_PROTOCOL", pyzmq.PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC),
         ("DISCONNECTED", "fd")]
 
 

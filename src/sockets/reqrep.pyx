@@ -162,7 +162,8 @@ cdef int router_recv(zl_socket *s) noexcept nogil:
     f = frame_new(p.rid_len)
     if f == NULL:
         return ENOMEM       # the message stays queued for the next try
-    memcpy(f.data, p.rid, p.rid_len)
+    if p.rid_len:
+        memcpy(f.data, p.rid, p.rid_len)
     f.flags = ZL_FLAG_MORE
     queue_push(&s.rx, f)
     sock_rx_from(s, p)
