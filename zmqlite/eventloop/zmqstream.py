@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import warnings
 import pickle
 from collections import deque
 from typing import Any, Callable, Sequence
@@ -24,10 +25,15 @@ from typing import Any, Callable, Sequence
 from tornado.ioloop import IOLoop
 
 from .. import _core
+from ..asyncio import Socket as _AsyncSocket
+from ..socket import Socket as _SyncSocket
 from ..constants import Flag, PollEvent, SocketOption
 from ..error import Again
 
-_log = logging.getLogger("zmqlite.eventloop.zmqstream")
+# tornado's logger for callbacks' errors, under pyzmq's name for it (tests patch it)
+from tornado.log import gen_log  # noqa: E402
+
+_log = gen_log
 
 _NOBLOCK = int(Flag.NOBLOCK)
 _POLLIN = int(PollEvent.POLLIN)
@@ -40,7 +46,17 @@ class ZMQStream:
     """Callbacks for what a socket receives and sends, run by a tornado IOLoop."""
 
     def __init__(self, socket: Any, io_loop: IOLoop | None = None) -> None:
+        if isinstance(socket, _AsyncSocket):
+            # as pyzmq: the stream reads an asyncio socket through a plain shadow of it
+            warnings.warn(f"ZMQStream only supports the base zmq.Socket class; using a shadow "
+                          f"of {socket!r}", RuntimeWarning, stacklevel=2)
+            socket = _SyncSocket.shadow(socket)
         self.socket = socket
+        # the socket's own calls, as pyzmq's stream passes them through
+        for name in ("bind", "bind_to_random_port", "unbind", "connect", "disconnect",
+                     "setsockopt", "getsockopt", "setsockopt_string", "getsockopt_string",
+                     "setsockopt_unicode", "getsockopt_unicode"):
+            setattr(self, name, getattr(socket, name))
         self.io_loop = io_loop or IOLoop.current()
         self._recv_callback: Callable[[list], Any] | None = None
         self._recv_copy = True
@@ -57,6 +73,7 @@ class ZMQStream:
     def on_recv(self, callback: Callable[[list], Any] | None, copy: bool = True) -> None:
         """Call ``callback(msg)`` with every whole message received (None: stop)."""
         self._check_closed()
+        assert callback is None or callable(callback), f"not callable: {callback!r}"  # as pyzmq
         self._recv_callback = callback
         self._recv_copy = copy
         self._schedule()
@@ -72,6 +89,7 @@ class ZMQStream:
     def on_send(self, callback: Callable[[list, Any], Any] | None) -> None:
         """Call ``callback(msg, status)`` after each message is sent (None: stop)."""
         self._check_closed()
+        assert callback is None or callable(callback), f"not callable: {callback!r}"  # as pyzmq
         self._send_callback = callback
 
     def on_send_stream(self, callback: Callable[[ZMQStream, list, Any], Any] | None) -> None:
