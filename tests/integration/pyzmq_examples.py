@@ -73,6 +73,13 @@ for _ in range(50):
 """
 
 
+# woodhouse.py closes its only PULL peer and then sends on the PUSH: if the server has
+# already seen that peer leave, the send has no peer and blocks for ever. pyzmq hangs the
+# same way with a 0.5 s pause after the close (3 runs of 3); zmqlite notices the
+# departure within the example's own timing about half the time (6 of 12 runs here).
+WOODHOUSE_RACE = ("the example races its own client's departure (a PUSH send with no peer "
+                  "blocks); zmqlite sees the peer leave sooner than libzmq")
+
 
 @dataclasses.dataclass
 class Proc:
@@ -164,7 +171,8 @@ EXAMPLES = [
     Example("security/strawhouse.py",
             [Proc("security/strawhouse.py", expect=(r"Strawhouse test OK",))], 10),
     Example("security/woodhouse.py",
-            [Proc("security/woodhouse.py", expect=(r"Woodhouse test OK",))], 10),
+            [Proc("security/woodhouse.py", expect=(r"Woodhouse test OK",))], 10,
+            zmqlite_fails=WOODHOUSE_RACE),
     *[
         Example(f"security/{name}",
                 [Proc("security/generate_certificates.py", first=True),
