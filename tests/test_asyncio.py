@@ -419,3 +419,87 @@ def test_fd_is_edge_triggered_as_libzmq(zl, ctx):
     assert a.recv(zl.NOBLOCK) == b"one"
     a.getsockopt(zl.EVENTS)
     assert a.recv(zl.NOBLOCK) == b"two"
+
+
+def test_poller_and_a_waiting_recv_on_the_same_socket(zl, aio, actx, run):
+    """A Poller over an asyncio socket that also has a recv waiting: both complete
+    (the socket's FD is not taken from it by the poller)."""
+
+    async def main():
+        a, b = pair(zl, actx)
+        waiting = a.recv()
+        poller = aio.Poller()
+        poller.register(a, zl.POLLIN)
+        polled = poller.poll(5000)
+        await b.send(b"1")
+        await b.send(b"2")
+        assert await waiting == b"1"
+        assert await polled == [(a, zl.POLLIN)]
+        assert await asyncio.wait_for(a.recv(), 5) == b"2"
+        later = a.recv()  # the socket still wakes on its own once the poll is over
+        await b.send(b"3")
+        assert await asyncio.wait_for(later, 5) == b"3"
+        assert await poller.poll(0) == []
+
+    run(main())
+
+
+@pytest.fixture
+def tornado_future(zl):
+    pytest.importorskip("tornado")
+    return importlib.import_module(zl.__name__ + ".eventloop.future")
+
+
+def test_tornado_future_cancel_holds_cancelled_error(zl, tornado_future):
+    """zmq.eventloop.future: a cancelled future holds the module's CancelledError (an
+    Exception); the recv under a cancelled recv_json is cancelled too."""
+    from tornado.ioloop import IOLoop
+
+    fut = tornado_future
+    assert issubclass(fut.CancelledError, Exception)
+    ctx = fut.Context()
+    loop = IOLoop(make_current=False)
+    try:
+        a, b = pair(zl, ctx)
+
+        async def main():
+            assert isinstance(a, fut.Socket)
+            f = a.recv_json()
+            assert f.cancel()
+            assert f.cancelled()
+            assert isinstance(f.exception(), fut.CancelledError)
+            with pytest.raises(fut.CancelledError):
+                await f
+            await b.send_json([1])
+            assert await asyncio.wait_for(a.recv_json(), 5) == [1]
+            g = a.recv()
+            g.cancel()
+            with pytest.raises(fut.CancelledError):
+                await g
+            assert a.poll(timeout=0).result() == 0
+
+        loop.run_sync(main, timeout=10)
+    finally:
+        loop.close()
+        ctx.destroy(linger=0)
+
+
+def test_tornado_ioloop_close_all_fds_closes_the_sockets_used_on_it(zl, tornado_future):
+    """A zmq.eventloop.future socket is registered with the IOLoop from its first use
+    there: IOLoop.close(all_fds=True) closes it."""
+    from tornado.ioloop import IOLoop
+
+    ctx = tornado_future.Context()
+    try:
+        loop = IOLoop(make_current=False)
+        used, unused = ctx.socket(zl.PUB), ctx.socket(zl.PUB)
+
+        async def attach():
+            used._get_loop()
+
+        loop.run_sync(attach, timeout=10)
+        loop.close(all_fds=True)
+        assert used.closed
+        assert not unused.closed
+    finally:
+        ctx.destroy(linger=0)

@@ -186,7 +186,7 @@ class Socket(_SyncSocket):
     def close(self, linger: int | None = None) -> None:
         """Close the socket; calls still waiting are cancelled."""
         if not self.closed:
-            self._unwatch()
+            self._detach()
             for queue in (self._recvs, self._sends):
                 while queue:
                     _cancel(queue.popleft())
@@ -219,7 +219,7 @@ class Socket(_SyncSocket):
             if loop is None or loop.is_closed():
                 loop = _loop()
         if loop is not self._loop:
-            self._unwatch()  # off the previous loop, if it still runs
+            self._detach()  # off the previous loop, if it still runs
             self._loop = loop
         return loop
 
@@ -323,6 +323,11 @@ class Socket(_SyncSocket):
             self._watched_fd = fd
 
     def _unwatch(self) -> None:
+        """Nothing waits any more."""
+        self._detach()
+
+    def _detach(self) -> None:
+        """Off the loop: the socket closes, or moves to another loop."""
         if self._watched_fd is not None:
             fd, self._watched_fd = self._watched_fd, None
             loop = self._loop
@@ -345,7 +350,7 @@ class Socket(_SyncSocket):
             self._unwatch()
 
     def _fail_all(self, exc: ZMQError) -> None:
-        self._unwatch()
+        self._detach()
         for queue in (self._recvs, self._sends):
             while queue:
                 _settle(queue.popleft(), exc=exc)
@@ -397,16 +402,33 @@ class Context(_SyncContext):
 
 
 class Poller(_SyncPoller):
-    """A Poller whose ``poll()`` returns an awaitable of [(socket, events)]."""
+    """A Poller whose ``poll()`` returns an awaitable of [(socket, events)].
+
+    An asyncio socket is waited on through its own ``poll()`` (its FD stays its own:
+    the loop has one reader per FD, so a second one would take the socket's place);
+    a plain zmqlite socket and a file descriptor through the loop's readers/writers."""
+
+    _socket_class = Socket
+
+    def _new_future(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future:
+        return loop.create_future()
 
     def poll(self, timeout: float | None = None) -> asyncio.Future:  # type: ignore[override]
         """An awaitable of the ready (socket, events) pairs, [] after ``timeout`` ms."""
         loop = _loop()
-        future = loop.create_future()
+        future = self._new_future(loop)
         items = list(self._events.items())
         watched: list[tuple[str, int]] = []
+        waits: dict[Socket, asyncio.Future] = {}  # the asyncio sockets' own polls
+        async_socks = [obj for obj, _f in items if isinstance(obj, Socket)]
+        flags_of = dict(items)
 
-        def check() -> None:
+        def wait_on(sock: Socket, flags: int) -> None:
+            if not sock.closed:
+                waits[sock] = wait = sock.poll(None, flags)
+                wait.add_done_callback(check)
+
+        def check(*_args: Any) -> None:
             if future.done():
                 return
             try:
@@ -416,8 +438,24 @@ class Poller(_SyncPoller):
                 return
             if ready:
                 future.set_result(ready)
+            else:  # a socket's poll saw events that are gone again: it waits anew
+                for sock, wait in list(waits.items()):
+                    if wait.done() and not wait.cancelled():
+                        wait_on(sock, flags_of[sock])
+            for sock in async_socks:  # reading EVENTS may have taken an edge they wait on
+                if not sock.closed and (sock._recvs or sock._sends):
+                    sock._handle_events()
+
+        if timeout == 0:  # answered now, as the blocking poll(0)
+            check()
+            if not future.done():
+                future.set_result([])
+            return future
 
         for obj, flags in items:
+            if isinstance(obj, Socket):
+                wait_on(obj, flags)
+                continue
             if isinstance(obj, _core.Socket):
                 fd = _core.Socket.getsockopt(obj, int(SocketOption.FD))
                 loop.add_reader(fd, check)
@@ -431,12 +469,14 @@ class Poller(_SyncPoller):
                 loop.add_writer(fd, check)
                 watched.append(("w", fd))
         timer = None
-        if timeout is not None and timeout >= 0:
+        if timeout is not None and timeout > 0:
             timer = loop.call_later(timeout / 1000.0, _resolve, future, [])
 
         def cleanup(_f: asyncio.Future) -> None:
             if timer is not None:
                 timer.cancel()
+            for wait in waits.values():
+                wait.cancel()
             if loop.is_closed():
                 return
             for kind, fd in watched:
