@@ -1,6 +1,7 @@
 # Types of the compiled zmqlite._core (src/zmqlite/_core.pyx); the interface is fixed
 # by the project's internal spec. Keep in step with the Cython sources.
 from typing import Any, Protocol
+from weakref import WeakValueDictionary
 
 from typing_extensions import Buffer
 
@@ -50,9 +51,61 @@ class Socket:
         self, data: Buffer, flags: int = 0, copy: bool = True, track: bool = False
     ) -> Any: ...
     def recv(self, flags: int = 0, copy: bool = True, track: bool = False) -> bytes: ...
+    def recv_into(self, buffer: Buffer, *, nbytes: int = 0, flags: int = 0) -> int:
+        """Receives one frame into a writable contiguous buffer, up to nbytes (0: the
+        buffer's size). Returns the frame's full size (larger: the rest was dropped)."""
+    def _recv_parts(self, flags: int = 0) -> list[bytes]: ...
+    def _send_parts(self, parts: list[Any], flags: int = 0) -> None: ...
+    def monitor(self, addr: str | None, events: int = 65535) -> None:
+        """Reports this socket's events to a PAIR it binds at addr (inproc://);
+        None stops monitoring."""
+    @property
+    def copy_threshold(self) -> int: ...
+    @copy_threshold.setter
+    def copy_threshold(self, value: int) -> None: ...
     def setsockopt(self, option: int, value: int | bytes) -> None: ...
     def getsockopt(self, option: int) -> int | bytes: ...
     def _events(self) -> int: ...
+
+class _FrameBase:
+    def _property(self, name: str) -> str | None: ...
+    def _set_data(self, data: Any, event: Any = None) -> None: ...
+    def _copy_into(self, other: _FrameBase) -> None: ...
+    def _bytes(self) -> bytes: ...
+
+class _Lease:
+    @property
+    def data(self) -> Any: ...
+
+def _release_borrowed() -> None: ...
+def _after_fork_in_child() -> None: ...
+
+_live_contexts: WeakValueDictionary[Any, Context]
+_live_sockets: WeakValueDictionary[Any, Socket]
+
+def proxy(frontend: Socket, backend: Socket, capture: Socket | None = None) -> None:
+    """zmq_proxy: forwards messages both ways until the context terminates."""
+def proxy_steerable(
+    frontend: Socket, backend: Socket, capture: Socket | None = None,
+    control: Socket | None = None,
+) -> int:
+    """As proxy, steered by control (PAUSE, RESUME, TERMINATE, STATISTICS); 0 after
+    TERMINATE."""
+def device(device_type: int, frontend: Socket, backend: Socket) -> None:
+    """The old zmq_device: QUEUE, FORWARDER and STREAMER are all proxies."""
+def monitored_queue(
+    in_socket: Socket, out_socket: Socket, mon_socket: Socket,
+    in_prefix: bytes = b"in", out_prefix: bytes = b"out",
+) -> None:
+    """A proxy whose capture (mon_socket) gets every message prefixed by in_prefix
+    or out_prefix."""
+
+HAVE_CURVE: bool
+
+def curve_keypair() -> tuple[bytes, bytes]:
+    """A new CURVE key pair (public, secret), each 40 Z85 characters."""
+def curve_public(secret_key: bytes | str) -> bytes:
+    """The public key (40 Z85 characters) of a CURVE secret key (Z85 or 32 bytes)."""
 
 def zmq_poll(
     items: list[tuple[_Pollable, int]], timeout: int | None = -1

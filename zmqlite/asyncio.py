@@ -48,14 +48,21 @@ def _loop() -> asyncio.AbstractEventLoop:
 
 
 class _Call:
-    """One waiting call: what to try (returns the result or raises Again) and its future."""
+    """One waiting call: what to try (returns the result or raises Again) and its future.
+    ``owner`` is the future the caller holds when it is not ``future`` (recv_json...)."""
 
-    __slots__ = ("attempt", "future", "timer")
+    __slots__ = ("attempt", "future", "timer", "owner")
 
     def __init__(self, attempt: Callable[[], Any], future: asyncio.Future) -> None:
         self.attempt = attempt
         self.future = future
         self.timer: asyncio.TimerHandle | None = None
+        self.owner: asyncio.Future | None = None
+
+    def abandoned(self) -> bool:
+        """Done already, or nobody waits for it any more: a cancelled recv_json is
+        seen at once, not one loop iteration later when its callbacks run."""
+        return self.future.done() or (self.owner is not None and self.owner.done())
 
 
 class Socket(_SyncSocket):
@@ -99,6 +106,14 @@ class Socket(_SyncSocket):
         return self._call(self._recvs, lambda: self._recv_message(flags, copy, track),
                           flags, self.rcvtimeo)
 
+    def recv_into(self, buf: Any, /, *, nbytes: int = 0, flags: int = 0) -> asyncio.Future:
+        """An awaitable of the size of the next frame, received into ``buf`` (at most
+        ``nbytes`` bytes of it, 0: the buffer's size; the rest of a longer frame is dropped)."""
+        return self._call(
+            self._recvs,
+            lambda: _core.Socket.recv_into(self, buf, nbytes=nbytes, flags=flags | _NOBLOCK),
+            flags, self.rcvtimeo)
+
     def send(self, data: Any, flags: int = 0, copy: bool = True, track: bool = False,
              **kwargs: Any) -> asyncio.Future:
         """An awaitable that is done once the socket took the frame (as the blocking send
@@ -119,9 +134,17 @@ class Socket(_SyncSocket):
         if self.closed:
             raise ZMQError(_core_errno("ENOTSUP"))
         loop = self._get_loop()
-        future = loop.create_future()
+        future = self._new_future(loop)
+        if timeout == 0:  # answered now, as the blocking poll(0)
+            try:
+                future.set_result(_core.Socket.getsockopt(self, _EVENTS) & flags)
+            except ZMQError as e:
+                future.set_exception(e)
+            if self._recvs or self._sends or self._polls:
+                self._handle_events()  # reading EVENTS may have taken the FD's edge
+            return future
         call = _Call(lambda: None, future)
-        if timeout is not None and timeout >= 0:
+        if timeout is not None and timeout > 0:
             call.timer = loop.call_later(timeout / 1000.0, _resolve, future, 0)
         self._polls.append((flags, call))
         future.add_done_callback(lambda f: self._forget_poll(call))
@@ -129,11 +152,16 @@ class Socket(_SyncSocket):
         return future
 
     def _deserialize(self, recvd: Any, load: Callable[[Any], Any]) -> asyncio.Future:
-        """recv_string/json/pyobj/serialized: chain ``load`` on the awaitable."""
-        future = self._get_loop().create_future()
+        """recv_string/json/pyobj/serialized: chain ``load`` on the awaitable. Cancelling
+        the result cancels the recv, so that its message stays for the next one."""
+        future = self._new_future(self._get_loop())
+        for call in self._recvs:
+            if call.future is recvd:  # waiting: skipped once future is cancelled
+                call.owner = future
+                break
 
         def done(f: asyncio.Future) -> None:
-            if future.done():
+            if future.done():  # cancelled, and so was recvd (see cancelled below)
                 return
             if f.cancelled():
                 future.cancel()
@@ -147,13 +175,18 @@ class Socket(_SyncSocket):
             except Exception as e:  # a decoding error belongs to the awaiting code
                 future.set_exception(e)
 
+        def cancelled(f: asyncio.Future) -> None:
+            if f.cancelled() and not recvd.done():
+                recvd.cancel()
+
         recvd.add_done_callback(done)
+        future.add_done_callback(cancelled)
         return future
 
     def close(self, linger: int | None = None) -> None:
         """Close the socket; calls still waiting are cancelled."""
         if not self.closed:
-            self._unwatch()
+            self._detach()
             for queue in (self._recvs, self._sends):
                 while queue:
                     _cancel(queue.popleft())
@@ -163,25 +196,54 @@ class Socket(_SyncSocket):
 
     # -- how calls wait -----------------------------------------------------------------
 
+    @property
+    def _recv_futures(self) -> list:
+        """The futures of the calls waiting to receive (recv and poll for POLLIN), as
+        pyzmq's attribute of that name (there a deque of its own records)."""
+        return [c.future for c in self._recvs or () if not c.future.done()] + [
+            c.future for f, c in self._polls or () if f & _POLLIN and not c.future.done()]
+
+    @property
+    def _send_futures(self) -> list:
+        """The futures of the calls waiting to send (send and poll for POLLOUT)."""
+        return [c.future for c in self._sends or () if not c.future.done()] + [
+            c.future for f, c in self._polls or () if f & _POLLOUT and not c.future.done()]
+
     def _get_loop(self) -> asyncio.AbstractEventLoop:
-        if self._loop is None:
-            self._loop = _loop()
-        return self._loop
+        """The running loop (else the one the socket used last, else the policy's): a
+        socket may be used on one loop after another, as pyzmq's."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = self._loop
+            if loop is None or loop.is_closed():
+                loop = _loop()
+        if loop is not self._loop:
+            self._detach()  # off the previous loop, if it still runs
+            self._loop = loop
+        return loop
+
+    def _new_future(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future:
+        return loop.create_future()
 
     def _call(self, queue: deque, attempt: Callable[[], Any], flags: int,
               timeout_ms: int) -> asyncio.Future:
         if self.closed:
             raise ZMQError(_core_errno("ENOTSOCK"))
         loop = self._get_loop()
-        future = loop.create_future()
+        future = self._new_future(loop)
         call = _Call(attempt, future)
-        if not queue:  # nothing waits before it: try at once (and fail at once with NOBLOCK)
+        # Tried at once when nothing waits before it; a NOBLOCK recv is tried at once
+        # anyway, and then its future holds Again (as pyzmq: the call itself never raises).
+        # A NOBLOCK send behind waiting sends waits its turn, so that frames keep order.
+        if not queue or (flags & _NOBLOCK and queue is self._recvs):
             try:
                 future.set_result(attempt())
                 return future
-            except Again:
+            except Again as e:
                 if flags & _NOBLOCK:
-                    raise
+                    future.set_exception(e)
+                    return future
             except Exception as e:
                 future.set_exception(e)
                 return future
@@ -218,8 +280,8 @@ class Socket(_SyncSocket):
 
     def _try_first(self, queue: deque) -> bool:
         """Tries the oldest waiting call of queue. True if it finished (either way)."""
-        while queue and queue[0].future.done():  # cancelled or timed out meanwhile
-            queue.popleft()
+        while queue and queue[0].abandoned():  # cancelled or timed out meanwhile
+            _cancel(queue.popleft())
         if not queue:
             return False
         call = queue[0]
@@ -261,6 +323,11 @@ class Socket(_SyncSocket):
             self._watched_fd = fd
 
     def _unwatch(self) -> None:
+        """Nothing waits any more."""
+        self._detach()
+
+    def _detach(self) -> None:
+        """Off the loop: the socket closes, or moves to another loop."""
         if self._watched_fd is not None:
             fd, self._watched_fd = self._watched_fd, None
             loop = self._loop
@@ -283,7 +350,7 @@ class Socket(_SyncSocket):
             self._unwatch()
 
     def _fail_all(self, exc: ZMQError) -> None:
-        self._unwatch()
+        self._detach()
         for queue in (self._recvs, self._sends):
             while queue:
                 _settle(queue.popleft(), exc=exc)
@@ -335,16 +402,33 @@ class Context(_SyncContext):
 
 
 class Poller(_SyncPoller):
-    """A Poller whose ``poll()`` returns an awaitable of [(socket, events)]."""
+    """A Poller whose ``poll()`` returns an awaitable of [(socket, events)].
+
+    An asyncio socket is waited on through its own ``poll()`` (its FD stays its own:
+    the loop has one reader per FD, so a second one would take the socket's place);
+    a plain zmqlite socket and a file descriptor through the loop's readers/writers."""
+
+    _socket_class = Socket
+
+    def _new_future(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future:
+        return loop.create_future()
 
     def poll(self, timeout: float | None = None) -> asyncio.Future:  # type: ignore[override]
         """An awaitable of the ready (socket, events) pairs, [] after ``timeout`` ms."""
         loop = _loop()
-        future = loop.create_future()
+        future = self._new_future(loop)
         items = list(self._events.items())
         watched: list[tuple[str, int]] = []
+        waits: dict[Socket, asyncio.Future] = {}  # the asyncio sockets' own polls
+        async_socks = [obj for obj, _f in items if isinstance(obj, Socket)]
+        flags_of = dict(items)
 
-        def check() -> None:
+        def wait_on(sock: Socket, flags: int) -> None:
+            if not sock.closed:
+                waits[sock] = wait = sock.poll(None, flags)
+                wait.add_done_callback(check)
+
+        def check(*_args: Any) -> None:
             if future.done():
                 return
             try:
@@ -354,8 +438,24 @@ class Poller(_SyncPoller):
                 return
             if ready:
                 future.set_result(ready)
+            else:  # a socket's poll saw events that are gone again: it waits anew
+                for sock, wait in list(waits.items()):
+                    if wait.done() and not wait.cancelled():
+                        wait_on(sock, flags_of[sock])
+            for sock in async_socks:  # reading EVENTS may have taken an edge they wait on
+                if not sock.closed and (sock._recvs or sock._sends):
+                    sock._handle_events()
+
+        if timeout == 0:  # answered now, as the blocking poll(0)
+            check()
+            if not future.done():
+                future.set_result([])
+            return future
 
         for obj, flags in items:
+            if isinstance(obj, Socket):
+                wait_on(obj, flags)
+                continue
             if isinstance(obj, _core.Socket):
                 fd = _core.Socket.getsockopt(obj, int(SocketOption.FD))
                 loop.add_reader(fd, check)
@@ -369,12 +469,14 @@ class Poller(_SyncPoller):
                 loop.add_writer(fd, check)
                 watched.append(("w", fd))
         timer = None
-        if timeout is not None and timeout >= 0:
+        if timeout is not None and timeout > 0:
             timer = loop.call_later(timeout / 1000.0, _resolve, future, [])
 
         def cleanup(_f: asyncio.Future) -> None:
             if timer is not None:
                 timer.cancel()
+            for wait in waits.values():
+                wait.cancel()
             if loop.is_closed():
                 return
             for kind, fd in watched:
