@@ -10,6 +10,15 @@ from __future__ import annotations
 
 import sys as _sys
 
+try:
+    from . import _core
+except ImportError as _e:  # say what to do, not only what is missing
+    raise ImportError(
+        "zmqlite's compiled core (zmqlite._core) is not built or not found: install zmqlite "
+        "(`pip install -e .` in the checkout builds it in place; it needs a C compiler and the "
+        "Python headers). Running from the source checkout without that imports its zmqlite/ "
+        f"folder, which has no _core. ({_e})") from _e
+
 from . import constants, error
 from .constants import *  # noqa: F403  (every flat constant and enum class)
 from .error import *  # noqa: F403
