@@ -174,9 +174,9 @@ cdef void frame_free(zl_frame *f) noexcept nogil:
 cdef void frame_advance(zl_frame *f, size_t n) noexcept nogil:
     """Drops the first n bytes of f's body (a frame decrypted in place, whose
     plaintext starts after the box's header). cap still names the buffer
-    behind the struct, so the frame goes back to its size class when freed
-    (measured: giving 1 MiB CURVE frames back to malloc instead cost an
-    mmap, munmap and 256 page faults each)."""
+    behind the struct, so the frame goes back to its size class when freed,
+    as every received frame does (the frame cache's reason: a large buffer
+    handed back to malloc is unmapped, and the next one page-faults again)."""
     f.data += n
     f.size -= n
 
