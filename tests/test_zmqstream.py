@@ -184,3 +184,35 @@ def test_ioloop_and_future_modules(zl):
     future = importlib.import_module(zl.__name__ + ".eventloop.future")
     assert ioloop.IOLoop is tornado_ioloop.IOLoop
     assert hasattr(future, "Context") and hasattr(future, "Socket") and hasattr(future, "Poller")
+
+
+def test_ioloop_install_is_deprecated(zl):
+    ioloop = importlib.import_module(zl.__name__ + ".eventloop.ioloop")
+    with pytest.warns(DeprecationWarning):
+        ioloop.install()
+
+
+def test_socket_closed_under_the_stream_is_reported(zl, ctx, zmqstream, loop, caplog):
+    """A stream whose socket is closed elsewhere (through a shadow here) logs a warning
+    when it next looks at it, and closing the stream warns that its FD may be reused."""
+    import warnings
+
+    push, pull = ctx.socket(zl.PUSH), ctx.socket(zl.PULL)
+    push.linger = pull.linger = 0
+    port = push.bind_to_random_port("tcp://127.0.0.1")
+    pull.connect(f"tcp://127.0.0.1:{port}")
+    stream = zmqstream.ZMQStream(zl.Socket.shadow(pull), loop)
+    push.send(b"0")
+    push.send(b"1")
+    assert pull.recv() == b"0"
+    got = []
+    stream.on_recv(got.append)          # schedules a look at the socket on the next turn
+    pull.close()
+    with warnings.catch_warnings(record=True) as records:
+        warnings.simplefilter("always")
+        loop.run_sync(lambda: asyncio.sleep(0.2))
+        stream.close()
+    assert got == []
+    assert "closed socket" in caplog.text
+    assert any("after closing socket" in str(r.message) for r in records)
+    push.close()

@@ -162,6 +162,13 @@ class ZMQStream:
         if self._closed:
             return
         self._closed = True
+        if self.socket.closed:
+            # the socket's FD closed with it, and the number may already name another file
+            warnings.warn(
+                f"Unregistering FD {self._fd} after closing socket: the handler of whatever "
+                "now has that number may go. Close the stream instead of its socket.",
+                stacklevel=2,
+            )
         try:
             self.io_loop.remove_handler(self._fd)
         except (KeyError, ValueError):
@@ -185,7 +192,11 @@ class ZMQStream:
 
     def _on_fd(self, fd: Any = None, events: Any = None) -> None:
         self._scheduled = False
-        if not self.closed():
+        if not self._closed and self.socket.closed:
+            # closed under the stream (through a shadow, say): say so once, stop watching
+            _log.warning("Got events for stream %s attached to closed socket", self)
+            self.close()
+        elif not self.closed():
             self._handle(_POLLIN | _POLLOUT, None)
 
     def _handle(self, flag: int, limit: int | None) -> int:
