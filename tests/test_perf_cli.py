@@ -35,6 +35,7 @@ def test_json_structure(tmp_path):
                     "--impls", "zmqlite", "--quiet", "--json", str(out), tmp_path=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "pushpull-tcp-16" in proc.stdout  # the table
+    assert "CPU per message" in proc.stdout  # and the CPU table
     doc = json.loads(out.read_text())
     assert doc["schema"] == 1
     meta = doc["meta"]
@@ -45,14 +46,17 @@ def test_json_structure(tmp_path):
     assert (thr["kind"], thr["transport"], thr["size"], thr["metric"]) == \
         ("thr", "tcp", 16, "msgs_per_s")
     assert (lat["kind"], lat["metric"]) == ("lat", "median_us")
-    for point, keys in ((thr, {"messages", "seconds", "msgs_per_s", "mb_per_s"}),
-                        (lat, {"round_trips", "median_us", "p99_us", "min_us", "mean_us"})):
+    for point, keys in ((thr, {"messages", "seconds", "msgs_per_s", "mb_per_s",
+                               "cpu_us_per_msg"}),
+                        (lat, {"round_trips", "median_us", "p99_us", "min_us", "mean_us",
+                               "cpu_us_per_msg"})):
         res = point["results"]["zmqlite"]
         assert res["failures"] == []
         assert len(res["runs"]) == 1
         assert set(res["runs"][0]) == keys
         assert set(res["median"]) == keys
         assert all(isinstance(v, (int, float)) for v in res["median"].values())
+        assert res["median"]["cpu_us_per_msg"] > 0
         assert point["ratio_zmqlite_pyzmq"] is None  # no pyzmq in this run
 
 

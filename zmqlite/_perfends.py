@@ -39,6 +39,10 @@ LINE_PREFIX = "@perf "
 RAW_CHUNK = 1 << 20
 
 
+#: CPU seconds (user + system) of the whole process, every thread: the I/O threads count
+cpu_time = time.process_time
+
+
 def payload(size):
     return b"\x5a" * size
 
@@ -137,8 +141,9 @@ def local_thr(zmq, endpoint, frames, report, curve=False):
             server_key = public.decode("ascii")
         sock.bind(endpoint)
         report("ready", endpoint=_endpoint_of(sock, zmq, endpoint), server_key=server_key)
+        cpu0 = cpu_time()
         n, elapsed = _recv_until_end(sock, frames)
-        report("result", messages=n, seconds=elapsed)
+        report("result", messages=n, seconds=elapsed, cpu_s=cpu_time() - cpu0)
     finally:
         sock.close()
         ctx.term()
@@ -157,9 +162,10 @@ def remote_thr(zmq, endpoint, size, frames, seconds, report, hold=None, server_k
             sock.setsockopt(zmq.CURVE_PUBLICKEY, public)
             sock.setsockopt(zmq.CURVE_SECRETKEY, secret)
         sock.connect(endpoint)
+        cpu0 = cpu_time()
         sent = _send_for(sock, size, frames, seconds)
-        _hold(hold)
-        report("sent", messages=sent)
+        _hold(hold)     # until the receiver has it all: the I/O thread's writing is counted
+        report("sent", messages=sent, cpu_s=cpu_time() - cpu0)
     finally:
         sock.close()
         ctx.term()
@@ -185,6 +191,7 @@ def inproc_thr(zmq, size, frames, seconds, report):
         push.connect("inproc://perf-inproc-thr")
         report("ready", endpoint="inproc://perf-inproc-thr")
         thread = threading.Thread(target=sender, daemon=True)
+        cpu0 = cpu_time()
         thread.start()
         try:
             n, elapsed = _recv_until_end(pull, frames)
@@ -192,7 +199,7 @@ def inproc_thr(zmq, size, frames, seconds, report):
             thread.join(RECV_TIMEOUT_MS / 1000)
         if failure:
             raise failure[0]
-        report("result", messages=n, seconds=elapsed)
+        report("result", messages=n, seconds=elapsed, cpu_s=cpu_time() - cpu0)
     finally:
         push.close()
         pull.close()
@@ -364,6 +371,7 @@ def local_lat(zmq, endpoint, report, hold=None):
         sock.setsockopt(zmq.LINGER, SEND_LINGER_MS)
         sock.bind(endpoint)
         report("ready", endpoint=_endpoint_of(sock, zmq, endpoint))
+        cpu0 = cpu_time()
         recv, send = sock.recv, sock.send
         n = 0
         while True:
@@ -372,8 +380,9 @@ def local_lat(zmq, endpoint, report, hold=None):
             if not msg:
                 break
             n += 1
+        cpu = cpu_time() - cpu0
         _hold(hold)
-        report("echoed", messages=n)
+        report("echoed", messages=n, cpu_s=cpu)
     finally:
         sock.close()
         ctx.term()
@@ -410,6 +419,7 @@ def remote_lat(zmq, endpoint, size, seconds, report):
         ns = time.perf_counter_ns
         samples = []
         add = samples.append
+        cpu0 = cpu_time()
         deadline = ns() + int(seconds * 1e9)
         t1 = 0
         while t1 < deadline:
@@ -420,8 +430,10 @@ def remote_lat(zmq, endpoint, size, seconds, report):
             add(t1 - t0)
         send(b"")
         recv()
+        cpu = cpu_time() - cpu0
         # The first round trips include connection set-up and cold caches.
-        report("result", **summarize_latency(samples, warmup=max(10, len(samples) // 100)))
+        report("result", cpu_s=cpu, all_round_trips=len(samples) + 1,
+               **summarize_latency(samples, warmup=max(10, len(samples) // 100)))
     finally:
         sock.close()
         ctx.term()
@@ -444,6 +456,7 @@ def local_pub(zmq, endpoint, size, seconds, go, report, hold=None):
         report("ready", endpoint=_endpoint_of(sock, zmq, endpoint))
         if not go():
             raise RuntimeError("no go signal from the parent")
+        cpu0 = cpu_time()
         msg = payload(size)
         send = sock.send
         batch = range(batch_for(size))
@@ -457,8 +470,9 @@ def local_pub(zmq, endpoint, size, seconds, go, report, hold=None):
         for _ in range(END_MARKERS):
             send(b"")
             time.sleep(END_MARKER_GAP)
+        cpu = cpu_time() - cpu0
         _hold(hold)
-        report("sent", messages=sent)
+        report("sent", messages=sent, cpu_s=cpu)
     finally:
         sock.close()
         ctx.term()
@@ -473,8 +487,9 @@ def remote_sub(zmq, endpoint, report):
         sock.setsockopt(zmq.SUBSCRIBE, b"")
         sock.connect(endpoint)
         report("ready", endpoint=endpoint)
+        cpu0 = cpu_time()
         n, elapsed = _recv_until_end(sock, 1)
-        report("result", messages=n, seconds=elapsed)
+        report("result", messages=n, seconds=elapsed, cpu_s=cpu_time() - cpu0)
     finally:
         sock.close()
         ctx.term()

@@ -10,7 +10,9 @@ same Python code, ``zmqlite/_perfends.py``, in fresh child processes, one per en
 local_thr/remote_thr and local_lat/remote_lat).  For each point the implementations alternate
 run by run (A B A B ...), so drift of the machine hits all alike; --repeat N reports medians.
 Counts are sized by time: senders send for --seconds, receivers time their first message to
-their last.  Every wait on a child has a deadline; a child that fails or hangs is killed and
+their last.  Beside each rate, every end reports the CPU time its process used (user + system,
+all threads: the I/O threads count) over the messages it handled, and a second table gives
+the sum per message: what a user pays for on a busy machine.  Every wait on a child has a deadline; a child that fails or hangs is killed and
 the point is reported as failed for that implementation, and the suite goes on.
 """
 
@@ -334,7 +336,7 @@ def run_point(point, impl, seconds, pin=None, tag="0"):
             child = ends.start(f"{impl} inproc", role="inproc_thr", **common)
             child.expect("ready", START_TIMEOUT)
             res = child.expect("result", limit)
-            return _thr_result(point, res), child.version
+            return _thr_result(point, res, res["cpu_s"] / max(res["messages"], 1)), child.version
 
         endpoint = _endpoint(ends, point.transport, tag)
         if point.kind == "thr":
@@ -345,8 +347,10 @@ def run_point(point, impl, seconds, pin=None, tag="0"):
                                 server_key=ready.get("server_key"), **common)
             res = local.expect("result", limit)
             remote.command("close")
-            remote.expect("sent", FINISH_TIMEOUT)
-            return _thr_result(point, res), local.version
+            sent = remote.expect("sent", FINISH_TIMEOUT)
+            # each end's CPU over the messages it handled: sender and receiver windows differ
+            cpu = res["cpu_s"] / max(res["messages"], 1) + sent["cpu_s"] / max(sent["messages"], 1)
+            return _thr_result(point, res, cpu), local.version
 
         if point.kind == "lat":
             local = ends.start(f"{impl} REP", role="local_lat", endpoint=endpoint, **common)
@@ -355,8 +359,10 @@ def run_point(point, impl, seconds, pin=None, tag="0"):
                                 endpoint=ready["endpoint"], **common)
             res = remote.expect("result", limit)
             local.command("close")
-            local.expect("echoed", FINISH_TIMEOUT)
+            echoed = local.expect("echoed", FINISH_TIMEOUT)
             res.pop("kind")
+            res["cpu_us_per_msg"] = 1e6 * (res.pop("cpu_s") + echoed["cpu_s"]) \
+                / max(res.pop("all_round_trips"), 1)
             return res, local.version
 
         # pubsub: subscribers connect first, so none misses the start
@@ -369,22 +375,29 @@ def run_point(point, impl, seconds, pin=None, tag="0"):
             sub.expect("ready", START_TIMEOUT)
         time.sleep(SUBSCRIBE_SETTLE)
         pub.command("go")
-        per_sub = []
+        per_sub, delivered, sub_cpu = [], 0, 0.0
         for sub in subs:
             res = sub.expect("result", limit)
             per_sub.append(res["messages"] / res["seconds"])
+            delivered += res["messages"]
+            sub_cpu += res["cpu_s"]
         pub.command("close")
-        pub.expect("sent", FINISH_TIMEOUT)
+        sent = pub.expect("sent", FINISH_TIMEOUT)
+        # per delivered message: the publisher's CPU and every subscriber's
+        cpu_us = 1e6 * (sent["cpu_s"] + sub_cpu) / max(delivered, 1)
         return {"per_sub_msgs_per_s": per_sub, "total_msgs_per_s": sum(per_sub),
-                "min_sub_msgs_per_s": min(per_sub)}, pub.version
+                "min_sub_msgs_per_s": min(per_sub), "cpu_us_per_msg": cpu_us}, pub.version
 
 
-def _thr_result(point, res):
+def _thr_result(point, res, cpu_s_per_msg=None):
     n, secs = res["messages"], res["seconds"]
     if n < 1 or secs <= 0:
         raise PointFailed(f"too few messages to time ({n}); raise --seconds")
-    return {"messages": n, "seconds": secs, "msgs_per_s": n / secs,
-            "mb_per_s": n * point.size * point.frames / secs / 1e6}
+    out = {"messages": n, "seconds": secs, "msgs_per_s": n / secs,
+           "mb_per_s": n * point.size * point.frames / secs / 1e6}
+    if cpu_s_per_msg is not None:
+        out["cpu_us_per_msg"] = cpu_s_per_msg * 1e6
+    return out
 
 
 # ---- results --------------------------------------------------------------------------------
@@ -496,6 +509,42 @@ def format_table(rows, impls):
         out.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                              for i, (c, w) in enumerate(zip(line, widths))))
     return "\n".join(out)
+
+
+def format_cpu_table(rows, impls):
+    """CPU time per message (user + system, every thread of every end), one column per
+    implementation; None when no point measured it (scale-* and raw points do not)."""
+    cols = ["point", *impls]
+    if "zmqlite" in impls and "pyzmq" in impls:
+        cols.append("zl/pyzmq")
+    lines = []
+    for row in rows:
+        cpu = {impl: (res["median"] or {}).get("cpu_us_per_msg")
+               for impl, res in row["results"].items() if impl != RAW}
+        if not any(v is not None for v in cpu.values()):
+            continue
+        cells = {"point": row["point"]}
+        for impl, value in cpu.items():
+            cells[impl] = "-" if value is None else f"{value:.2f} us"
+        if cpu.get("zmqlite") and cpu.get("pyzmq"):
+            cells["zl/pyzmq"] = f"{cpu['zmqlite'] / cpu['pyzmq']:.2f}x"
+        lines.append([cells.get(c, "-") for c in cols])
+    if not lines:
+        return None
+    widths = [max(len(c), *(len(line[i]) for line in lines)) for i, c in enumerate(cols)]
+    out = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                     for i, (c, w) in enumerate(zip(cols, widths)))]
+    out.append("  ".join("-" * w for w in widths))
+    for line in lines:
+        out.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                             for i, (c, w) in enumerate(zip(line, widths))))
+    return "\n".join(out)
+
+
+CPU_NOTES = (
+    "CPU per message: user + system time of every thread of both ends (per round trip for "
+    "reqrep, per delivery for pubsub); zl/pyzmq < 1: zmqlite cheaper"
+)
 
 
 TABLE_NOTES = (
@@ -694,6 +743,11 @@ def main(argv=None):
           + ", ".join(f"{i} {versions.get(i, '?')}" for i in impls))
     print(format_table(rows, impls))
     print(TABLE_NOTES)
+    cpu_table = format_cpu_table(rows, impls)
+    if cpu_table:
+        print()
+        print(cpu_table)
+        print(CPU_NOTES)
     if args.json:
         doc = {
             "schema": 1,
