@@ -44,8 +44,6 @@ EXCLUDED = {
     "test_cython.py": "pyzmq's Cython API (cimport zmq), compiled against libzmq",
     "test_includes.py": "get_includes/get_library_dirs point at libzmq headers; zmqlite has none",
     "test_draft.py": "DRAFT sockets (SERVER/CLIENT/RADIO/DISH): absent from libzmq releases",
-    "test_ssh.py": "zmq.ssh (paramiko/pexpect tunnels) is not ported",
-    "test_imports.py::test_ssh": "zmq.ssh (paramiko/pexpect tunnels) is not ported",
     "test_mypy.py": "type-checks pyzmq's own source tree and stubs",
     "test_win32_shim.py": "Windows-only console signal shim",
 }
