@@ -473,6 +473,19 @@ def _cell(row, med):
     return f"{_si(med['msgs_per_s'])} msg/s"
 
 
+def _render(cols, lines):
+    """Aligned plain-text columns: the first left, the others right, a rule under the heads."""
+    widths = [max(len(c), *(len(line[i]) for line in lines)) for i, c in enumerate(cols)]
+    out = []
+    for line in [cols, None, *lines]:
+        if line is None:
+            out.append("  ".join("-" * w for w in widths))
+            continue
+        out.append("  ".join(c.ljust(w) if k == 0 else c.rjust(w)
+                             for k, (c, w) in enumerate(zip(line, widths))))
+    return "\n".join(out)
+
+
 def format_table(rows, impls):
     """The plain-text table: point, one column per implementation, ratio, ceiling."""
     cols = ["point"]
@@ -501,14 +514,7 @@ def format_table(rows, impls):
                 text = f"{_si(ceiling)} msg/s"
             cells["ceiling"] = text + (f" (zl {100 * zl / ceiling:.0f}%)" if zl else "")
         lines.append([cells.get(c, "-") for c in cols])
-    widths = [max(len(c), *(len(line[i]) for line in lines)) for i, c in enumerate(cols)]
-    out = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                     for i, (c, w) in enumerate(zip(cols, widths)))]
-    out.append("  ".join("-" * w for w in widths))
-    for line in lines:
-        out.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                             for i, (c, w) in enumerate(zip(line, widths))))
-    return "\n".join(out)
+    return _render(cols, lines)
 
 
 def format_cpu_table(rows, impls):
@@ -531,14 +537,7 @@ def format_cpu_table(rows, impls):
         lines.append([cells.get(c, "-") for c in cols])
     if not lines:
         return None
-    widths = [max(len(c), *(len(line[i]) for line in lines)) for i, c in enumerate(cols)]
-    out = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                     for i, (c, w) in enumerate(zip(cols, widths)))]
-    out.append("  ".join("-" * w for w in widths))
-    for line in lines:
-        out.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                             for i, (c, w) in enumerate(zip(line, widths))))
-    return "\n".join(out)
+    return _render(cols, lines)
 
 
 CPU_NOTES = (
