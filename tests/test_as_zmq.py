@@ -89,13 +89,14 @@ def test_a_name_zmqlite_lacks_raises_import_error_naming_zmqlite():
         import zmqlite
         zmqlite.install_as_zmq()
         try:
-            import zmq.ssh.tunnel
+            import zmq.utils.interop
         except ImportError as e:
             print(type(e).__name__, e.name, "|", e)
     """)
     assert out.strip() == (
-        "ModuleNotFoundError zmq.ssh | No module named 'zmq.ssh': zmq is zmqlite in this "
-        "process (zmqlite.install_as_zmq), and zmqlite has no 'zmqlite.ssh'")
+        "ModuleNotFoundError zmq.utils.interop | No module named 'zmq.utils.interop': zmq is "
+        "zmqlite in this process (zmqlite.install_as_zmq), and zmqlite has no "
+        "'zmqlite.utils.interop'")
 
 
 def test_refuses_when_real_pyzmq_was_imported():
