@@ -98,10 +98,43 @@ cdef void listener_accept(zl_ctx *c, zl_listener *l) noexcept nogil:
         if conn_start(c, conn) < 0:
             conn_close(c, conn, 0)
 
+cdef void *RESOLVER_TAG = <void *>4    # the poller's tag for ctx.resolver's signal fd
+
+cdef void endpoint_retry_later(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
+    """An attempt failed before any connection was made (the name did not
+    resolve): the next one comes after the reconnect interval, which backs
+    off as after a lost connection; a closed socket only keeps trying while
+    it has messages to deliver (until its LINGER ends)."""
+    cdef zl_socket *s = ep.sock
+    pthread_mutex_lock(&c.lock)
+    if not s.closing or (ep.pipe != NULL and ep.pipe.out.head != NULL):
+        endpoint_retry_at(c, ep, zl_now_ms() + ep.cur_ivl)
+        monitor_event(s, ZL_EVENT_CONNECT_RETRIED, ep.cur_ivl, ep.endpoint)
+        if s.reconnect_ivl_max > ep.cur_ivl:
+            ep.cur_ivl = ep.cur_ivl * 2 if ep.cur_ivl * 2 < s.reconnect_ivl_max else s.reconnect_ivl_max
+    pthread_mutex_unlock(&c.lock)
+
+cdef void endpoint_forget_lookup(zl_endpoint *ep) noexcept nogil:
+    """ep is going: the answer to its lookup in flight will be dropped."""
+    if ep.resolving != NULL:
+        ep.resolving.ep = NULL
+        ep.resolving = NULL
+
 cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
-    """Starts one connection attempt; a failure schedules the next one."""
+    """Starts one connection attempt; a failure schedules the next one. A
+    host name is looked up first, by the resolver thread: the attempt goes on
+    in endpoint_resolved."""
     cdef int fd, rc, one = 1, delayed
     endpoint_retry_cancel(c, ep)
+    if ep.host[0] and not ep.resolved:
+        if ep.resolving != NULL:
+            return      # a lookup is on its way already
+        if c.resolver == NULL:
+            c.resolver = resolver_start(&c.poller, RESOLVER_TAG)
+        if c.resolver == NULL or resolver_post(c.resolver, ep) < 0:
+            endpoint_retry_later(c, ep)
+        return
+    ep.resolved = 0     # the next attempt asks again, as libzmq does
     fd = socket(ep.addr.ss_family, SOCK_STREAM, 0)
     if fd < 0:
         endpoint_retry_at(c, ep, zl_now_ms() + ep.cur_ivl)
@@ -120,6 +153,30 @@ cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
         return
     if delayed:
         monitor_event_nolock(c, ep.sock, ZL_EVENT_CONNECT_DELAYED, EINPROGRESS, ep.endpoint)
+
+cdef void resolver_in(zl_ctx *c) noexcept nogil:
+    """Answers from the resolver thread: each endpoint still there connects
+    to the address found, or tries again later."""
+    cdef zl_resolve_req *q
+    cdef zl_resolve_req *qn
+    cdef zl_endpoint *ep
+    if c.resolver == NULL:
+        return
+    q = resolver_take(c.resolver)
+    while q != NULL:
+        qn = q.next
+        ep = q.ep
+        if ep != NULL:
+            ep.resolving = NULL
+            if q.err == 0:
+                memcpy(&ep.addr, &q.addr, sizeof(sockaddr_storage))
+                ep.addrlen = q.addrlen
+                ep.resolved = 1
+                endpoint_connect(c, ep)
+            else:
+                endpoint_retry_later(c, ep)
+        free(q)
+        q = qn
 
 cdef void conn_connected(zl_ctx *c, zl_conn *conn) noexcept nogil:
     cdef int err = 0
@@ -234,6 +291,7 @@ cdef void socket_free(zl_ctx *c, zl_socket *s) noexcept nogil:
         ep = s.endpoints
         s.endpoints = ep.next
         endpoint_retry_cancel(c, ep)
+        endpoint_forget_lookup(ep)
         free(ep)
     queue_clear(&s.tx)
     queue_clear(&s.rx)
@@ -261,6 +319,7 @@ cdef void endpoint_drop(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     if ep.conn != NULL:
         conn_close(c, ep.conn, 0)
     endpoint_retry_cancel(c, ep)
+    endpoint_forget_lookup(ep)
     pthread_mutex_lock(&c.lock)
     pp = &s.endpoints
     while pp[0] != NULL:
@@ -492,6 +551,9 @@ cdef void *io_thread_main(void *arg) noexcept nogil:
             pthread_mutex_lock(&c.lock)
             zap_close(c)
             pthread_mutex_unlock(&c.lock)
+            if c.resolver != NULL:
+                resolver_stop(c.resolver, &c.poller)    # a lookup in flight is not waited for
+                c.resolver = NULL
             break
         if timeout > 1000000:
             timeout = 1000000
@@ -502,6 +564,8 @@ cdef void *io_thread_main(void *arg) noexcept nogil:
                 zl_signaler_drain(c.wake_rfd)
             elif tag == <size_t>ZAP_TAG:
                 zap_in(c)
+            elif tag == <size_t>RESOLVER_TAG:
+                resolver_in(c)
             elif tag & 1:
                 listener_accept(c, <zl_listener *>(tag & ~(<size_t>1)))
             else:
