@@ -123,8 +123,9 @@ cdef void endpoint_forget_lookup(zl_endpoint *ep) noexcept nogil:
 cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     """Starts one connection attempt; a failure schedules the next one. A
     host name is looked up first, by the resolver thread: the attempt goes on
-    in endpoint_resolved."""
-    cdef int fd, rc, one = 1, delayed
+    in resolver_in."""
+    cdef int fd, rc, one = 1, delayed, tos, connect_timeout
+    cdef zl_conn *conn
     endpoint_retry_cancel(c, ep)
     if ep.host[0] and not ep.resolved:
         if ep.resolving != NULL:
@@ -141,11 +142,19 @@ cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
         monitor_event_nolock(c, ep.sock, ZL_EVENT_CONNECT_RETRIED, ep.cur_ivl, ep.endpoint)
         return
     zl_set_nonblock(fd)
+    pthread_mutex_lock(&c.lock)
+    tos = ep.sock.tos
+    connect_timeout = ep.sock.connect_timeout
+    pthread_mutex_unlock(&c.lock)
     if ep.transport == ZL_TCP:
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))
+        sock_set_tos(fd, tos)   # before connect(), so that the SYN has it too
     rc = connect(fd, <sockaddr *>&ep.addr, ep.addrlen)
     delayed = rc < 0 and (errno == EINPROGRESS or errno == EAGAIN)
-    if (rc < 0 and not delayed) or conn_new(c, ep.sock, fd, ep, NULL) == NULL:
+    conn = NULL
+    if rc == 0 or delayed:
+        conn = conn_new(c, ep.sock, fd, ep, NULL)
+    if conn == NULL:
         monitor_event_nolock(c, ep.sock, ZL_EVENT_CLOSED, fd, ep.endpoint)
         close(fd)
         endpoint_retry_at(c, ep, zl_now_ms() + ep.cur_ivl)
@@ -153,6 +162,12 @@ cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
         return
     if delayed:
         monitor_event_nolock(c, ep.sock, ZL_EVENT_CONNECT_DELAYED, EINPROGRESS, ep.endpoint)
+        if connect_timeout > 0 and ep.transport == ZL_TCP:
+            # CONNECT_TIMEOUT, as libzmq: a connect not through by then is
+            # closed (CLOSED) and tried again after the reconnect interval
+            # (CONNECT_RETRIED); the handshake's deadline replaces this one
+            conn.handshake_deadline = zl_now_ms() + connect_timeout
+            conn_timers(c, conn)
 
 cdef void resolver_in(zl_ctx *c) noexcept nogil:
     """Answers from the resolver thread: each endpoint still there connects
@@ -185,6 +200,8 @@ cdef void conn_connected(zl_ctx *c, zl_conn *conn) noexcept nogil:
         conn_close(c, conn, 1)
         return
     monitor_event_nolock(c, conn.sock, ZL_EVENT_CONNECTED, conn.fd, conn.endpoint)
+    conn.handshake_deadline = 0     # CONNECT_TIMEOUT's, if any
+    conn_timers(c, conn)
     if conn_start(c, conn) < 0:
         conn_close(c, conn, 1)
 
@@ -399,6 +416,9 @@ cdef long long run_timers(zl_ctx *c) noexcept nogil:
         epn = ep.retry_next
         if ep.retry_at <= now:
             endpoint_connect(c, ep)     # a failure schedules it again
+            if ep.conn != NULL and ep.conn.handshake_deadline > 0 and \
+                    (next_at < 0 or ep.conn.handshake_deadline < next_at):
+                next_at = ep.conn.handshake_deadline    # CONNECT_TIMEOUT (ctx.timed was walked above)
         if ep.retry_at > 0 and (next_at < 0 or ep.retry_at < next_at):
             next_at = ep.retry_at
         ep = epn

@@ -163,6 +163,7 @@ cdef int open_listener(zl_socket *s, str scheme, str rest, zl_listener *l) excep
     zl_set_nonblock(fd)
     if scheme == "tcp":
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))
+        sock_set_tos(fd, s.tos)     # as libzmq: accepted connections inherit it
     if bind(fd, <sockaddr *>&addr, alen) < 0 or listen(fd, s.backlog if s.backlog > 0 else SOMAXCONN) < 0:
         err = errno
         close(fd)

@@ -169,6 +169,12 @@ cdef struct zl_socket:
     int heartbeat_timeout     # ms to wait for traffic after a PING, -1 = heartbeat_ivl
     int heartbeat_ttl         # ms the peer should wait for our traffic (sent in PING), 0 = none
     long long maxmsgsize
+    # tcp tuning of new connections, as libzmq (engine.pyx conn_tune_tcp): -1 leaves the OS's
+    int tcp_keepalive         # SO_KEEPALIVE 0/1; -1 also leaves the three below alone
+    int tcp_keepalive_cnt, tcp_keepalive_idle, tcp_keepalive_intvl    # TCP_KEEPCNT/IDLE/INTVL
+    int tcp_maxrt             # TCP_USER_TIMEOUT in ms once connected, 0 = the OS's
+    int tos                   # IP_TOS / IPV6_TCLASS of connections and listeners, 0 = the OS's
+    int connect_timeout       # ms a tcp connect may take before it is retried, 0 = the OS's
     # security (src/mechanisms/): set by the PLAIN_*/CURVE_* options, read by the
     # I/O thread under the lock when a connection starts (as libzmq, an option
     # applies to connections made after it is set)
@@ -280,6 +286,7 @@ cdef struct zl_conn:               # I/O thread only, but the fields marked (loc
     int heartbeat_timeout     # ms to wait for traffic after a PING
     int heartbeat_ttl         # ms the peer should wait for our traffic (sent in PING), 0 = none
     int handshake_ivl         # ms the greeting and handshake may take, 0 = forever
+    int tcp_maxrt             # TCP_MAXRT, set once the connection is up
     # heartbeats, RFC 37 (I/O thread only)
     long long last_recv       # monotonic ms of the last bytes received
     long long next_ping       # when to send the next PING (0: not scheduled yet)
