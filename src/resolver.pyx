@@ -24,6 +24,8 @@
 # has no resolver thread, as it has no I/O thread: its contexts are refused.
 
 cdef pthread_mutex_t _test_answer_lock    # a process-wide lock, never held with another
+cdef int _test_answer_on        # (atomic) a test set an answer: only then is the lock taken,
+                                # so a fork() cannot leave it held for a child's lookups
 cdef int _test_delay            # ms the answer takes
 cdef char _test_name[256]       # a name answered with _test_addr, for the tests only
 cdef char _test_addr[64]
@@ -35,6 +37,8 @@ def _test_resolve_as(name, address, int delay_ms=0):
     system; name None forgets it. A test cannot make a real name resolvable
     later, or slow to resolve, without root."""
     global _test_delay
+    if not zl_ref_add(&_test_answer_on, 0):     # (the GIL: no two callers at once)
+        zl_ref_add(&_test_answer_on, 1)
     cdef bytes bname = b"" if name is None else bytes(name)
     cdef bytes baddr = b"" if name is None else bytes(address)
     if len(bname) >= 256 or len(baddr) >= 64:
@@ -76,12 +80,13 @@ cdef int resolve_name(const char *host, int port, int ipv6, sockaddr_storage *ou
     cdef addrinfo *ai
     cdef char answer[64]
     cdef int rc, delay = 0, faked = 0
-    pthread_mutex_lock(&_test_answer_lock)
-    if _test_name[0] and strcmp(_test_name, host) == 0:
-        faked = 1
-        strcpy(answer, _test_addr)
-        delay = _test_delay
-    pthread_mutex_unlock(&_test_answer_lock)
+    if zl_ref_add(&_test_answer_on, 0):
+        pthread_mutex_lock(&_test_answer_lock)
+        if _test_name[0] and strcmp(_test_name, host) == 0:
+            faked = 1
+            strcpy(answer, _test_addr)
+            delay = _test_delay
+        pthread_mutex_unlock(&_test_answer_lock)
     if faked:
         if delay > 0:
             poll(NULL, 0, delay)
