@@ -100,13 +100,34 @@ cdef void conn_set_buffer(int fd, int which, int size, int is_unix) noexcept nog
     if size > 0:
         setsockopt(fd, SOL_SOCKET, which, &size, sizeof(size))
 
+cdef void conn_tune_keepalive(int fd, int keepalive, int cnt, int idle, int intvl) noexcept nogil:
+    """TCP_KEEPALIVE and its _CNT, _IDLE, _INTVL on a tcp connection, as
+    libzmq: -1 leaves the OS's setting; the three tunings apply only when
+    TCP_KEEPALIVE is set (to 0 or 1). A failure leaves the OS's value."""
+    if keepalive == -1:
+        return
+    zl_setsockopt_int(fd, SOL_SOCKET, SO_KEEPALIVE, keepalive)
+    if cnt != -1:
+        zl_setsockopt_int(fd, IPPROTO_TCP, TCP_KEEPCNT, cnt)
+    if idle != -1:
+        zl_setsockopt_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, idle)
+    if intvl != -1:
+        zl_setsockopt_int(fd, IPPROTO_TCP, TCP_KEEPINTVL, intvl)
+
+cdef void sock_set_tos(int fd, int tos) noexcept nogil:
+    """TOS on a tcp socket (before connect() or listen(), as libzmq): IP_TOS,
+    and IPV6_TCLASS for IPv6 (which an IPv4 socket refuses, harmlessly)."""
+    if tos != 0:
+        zl_setsockopt_int(fd, IPPROTO_IP, IP_TOS, tos)
+        zl_setsockopt_int(fd, IPPROTO_IPV6, IPV6_TCLASS, tos)
+
 cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_listener *lst) noexcept nogil:
     """A connection on fd, registered with the poller; NULL when out of
     memory (the caller closes fd)."""
     cdef zl_conn *conn = <zl_conn *>calloc(1, sizeof(zl_conn))
     cdef sockaddr_storage local
     cdef socklen_t local_len = sizeof(local)
-    cdef int sndbuf, rcvbuf
+    cdef int sndbuf, rcvbuf, keepalive, keepalive_cnt, keepalive_idle, keepalive_intvl
     cdef long long maxmsgsize
     if conn == NULL:
         return NULL
@@ -136,6 +157,11 @@ cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_list
     conn.heartbeat_timeout = s.heartbeat_timeout if s.heartbeat_timeout >= 0 else s.heartbeat_ivl
     conn.heartbeat_ttl = s.heartbeat_ttl
     conn.handshake_ivl = s.handshake_ivl
+    conn.tcp_maxrt = s.tcp_maxrt
+    keepalive = s.tcp_keepalive
+    keepalive_cnt = s.tcp_keepalive_cnt
+    keepalive_idle = s.tcp_keepalive_idle
+    keepalive_intvl = s.tcp_keepalive_intvl
     conn.as_server = s.as_server
     if s.mechanism == ZL_MECH_CURVE:
         conn.mech = &CURVE_MECHANISM
@@ -147,6 +173,8 @@ cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_list
     pthread_mutex_unlock(&c.lock)
     conn_set_buffer(fd, SO_SNDBUF, sndbuf, not conn.is_tcp)
     conn_set_buffer(fd, SO_RCVBUF, rcvbuf, not conn.is_tcp)
+    if conn.is_tcp:
+        conn_tune_keepalive(fd, keepalive, keepalive_cnt, keepalive_idle, keepalive_intvl)
     decoder_init(&conn.dec, maxmsgsize)
     if ep != NULL:
         strcpy(conn.endpoint, ep.endpoint)
@@ -169,6 +197,9 @@ cdef void conn_set_events(zl_ctx *c, zl_conn *conn, int events) noexcept nogil:
 cdef int conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
     """The TCP/IPC connection is up: send our greeting, read the peer's (a
     raw one is attached at once). 0, or -1 when the caller must close it."""
+    if conn.is_tcp and conn.tcp_maxrt > 0:
+        # as libzmq off Windows: TCP_MAXRT is TCP_USER_TIMEOUT, set once connected
+        zl_setsockopt_int(conn.fd, IPPROTO_TCP, TCP_USER_TIMEOUT, conn.tcp_maxrt)
     if conn.raw:
         if conn_attach_raw(c, conn) < 0:
             return -1

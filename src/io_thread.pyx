@@ -98,21 +98,63 @@ cdef void listener_accept(zl_ctx *c, zl_listener *l) noexcept nogil:
         if conn_start(c, conn) < 0:
             conn_close(c, conn, 0)
 
+cdef void *RESOLVER_TAG = <void *>4    # the poller's tag for ctx.resolver's signal fd
+
+cdef void endpoint_retry_later(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
+    """An attempt failed before any connection was made (the name did not
+    resolve): the next one comes after the reconnect interval, which backs
+    off as after a lost connection; a closed socket only keeps trying while
+    it has messages to deliver (until its LINGER ends)."""
+    cdef zl_socket *s = ep.sock
+    pthread_mutex_lock(&c.lock)
+    if not s.closing or (ep.pipe != NULL and ep.pipe.out.head != NULL):
+        endpoint_retry_at(c, ep, zl_now_ms() + ep.cur_ivl)
+        monitor_event(s, ZL_EVENT_CONNECT_RETRIED, ep.cur_ivl, ep.endpoint)
+        if s.reconnect_ivl_max > ep.cur_ivl:
+            ep.cur_ivl = ep.cur_ivl * 2 if ep.cur_ivl * 2 < s.reconnect_ivl_max else s.reconnect_ivl_max
+    pthread_mutex_unlock(&c.lock)
+
+cdef void endpoint_forget_lookup(zl_endpoint *ep) noexcept nogil:
+    """ep is going: the answer to its lookup in flight will be dropped."""
+    if ep.resolving != NULL:
+        ep.resolving.ep = NULL
+        ep.resolving = NULL
+
 cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
-    """Starts one connection attempt; a failure schedules the next one."""
-    cdef int fd, rc, one = 1, delayed
+    """Starts one connection attempt; a failure schedules the next one. A
+    host name is looked up first, by the resolver thread: the attempt goes on
+    in resolver_in."""
+    cdef int fd, rc, one = 1, delayed, tos, connect_timeout
+    cdef zl_conn *conn
     endpoint_retry_cancel(c, ep)
+    if ep.host[0] and not ep.resolved:
+        if ep.resolving != NULL:
+            return      # a lookup is on its way already
+        if c.resolver == NULL:
+            c.resolver = resolver_start(&c.poller, RESOLVER_TAG)
+        if c.resolver == NULL or resolver_post(c.resolver, ep) < 0:
+            endpoint_retry_later(c, ep)
+        return
+    ep.resolved = 0     # the next attempt asks again, as libzmq does
     fd = socket(ep.addr.ss_family, SOCK_STREAM, 0)
     if fd < 0:
         endpoint_retry_at(c, ep, zl_now_ms() + ep.cur_ivl)
         monitor_event_nolock(c, ep.sock, ZL_EVENT_CONNECT_RETRIED, ep.cur_ivl, ep.endpoint)
         return
     zl_set_nonblock(fd)
+    pthread_mutex_lock(&c.lock)
+    tos = ep.sock.tos
+    connect_timeout = ep.sock.connect_timeout
+    pthread_mutex_unlock(&c.lock)
     if ep.transport == ZL_TCP:
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))
+        sock_set_tos(fd, tos)   # before connect(), so that the SYN has it too
     rc = connect(fd, <sockaddr *>&ep.addr, ep.addrlen)
     delayed = rc < 0 and (errno == EINPROGRESS or errno == EAGAIN)
-    if (rc < 0 and not delayed) or conn_new(c, ep.sock, fd, ep, NULL) == NULL:
+    conn = NULL
+    if rc == 0 or delayed:
+        conn = conn_new(c, ep.sock, fd, ep, NULL)
+    if conn == NULL:
         monitor_event_nolock(c, ep.sock, ZL_EVENT_CLOSED, fd, ep.endpoint)
         close(fd)
         endpoint_retry_at(c, ep, zl_now_ms() + ep.cur_ivl)
@@ -120,6 +162,36 @@ cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
         return
     if delayed:
         monitor_event_nolock(c, ep.sock, ZL_EVENT_CONNECT_DELAYED, EINPROGRESS, ep.endpoint)
+        if connect_timeout > 0 and ep.transport == ZL_TCP:
+            # CONNECT_TIMEOUT, as libzmq: a connect not through by then is
+            # closed (CLOSED) and tried again after the reconnect interval
+            # (CONNECT_RETRIED); the handshake's deadline replaces this one
+            conn.handshake_deadline = zl_now_ms() + connect_timeout
+            conn_timers(c, conn)
+
+cdef void resolver_in(zl_ctx *c) noexcept nogil:
+    """Answers from the resolver thread: each endpoint still there connects
+    to the address found, or tries again later."""
+    cdef zl_resolve_req *q
+    cdef zl_resolve_req *qn
+    cdef zl_endpoint *ep
+    if c.resolver == NULL:
+        return
+    q = resolver_take(c.resolver)
+    while q != NULL:
+        qn = q.next
+        ep = q.ep
+        if ep != NULL:
+            ep.resolving = NULL
+            if q.err == 0:
+                memcpy(&ep.addr, &q.addr, sizeof(sockaddr_storage))
+                ep.addrlen = q.addrlen
+                ep.resolved = 1
+                endpoint_connect(c, ep)
+            else:
+                endpoint_retry_later(c, ep)
+        free(q)
+        q = qn
 
 cdef void conn_connected(zl_ctx *c, zl_conn *conn) noexcept nogil:
     cdef int err = 0
@@ -128,6 +200,8 @@ cdef void conn_connected(zl_ctx *c, zl_conn *conn) noexcept nogil:
         conn_close(c, conn, 1)
         return
     monitor_event_nolock(c, conn.sock, ZL_EVENT_CONNECTED, conn.fd, conn.endpoint)
+    conn.handshake_deadline = 0     # CONNECT_TIMEOUT's, if any
+    conn_timers(c, conn)
     if conn_start(c, conn) < 0:
         conn_close(c, conn, 1)
 
@@ -234,6 +308,7 @@ cdef void socket_free(zl_ctx *c, zl_socket *s) noexcept nogil:
         ep = s.endpoints
         s.endpoints = ep.next
         endpoint_retry_cancel(c, ep)
+        endpoint_forget_lookup(ep)
         free(ep)
     queue_clear(&s.tx)
     queue_clear(&s.rx)
@@ -261,6 +336,7 @@ cdef void endpoint_drop(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     if ep.conn != NULL:
         conn_close(c, ep.conn, 0)
     endpoint_retry_cancel(c, ep)
+    endpoint_forget_lookup(ep)
     pthread_mutex_lock(&c.lock)
     pp = &s.endpoints
     while pp[0] != NULL:
@@ -340,6 +416,9 @@ cdef long long run_timers(zl_ctx *c) noexcept nogil:
         epn = ep.retry_next
         if ep.retry_at <= now:
             endpoint_connect(c, ep)     # a failure schedules it again
+            if ep.conn != NULL and ep.conn.handshake_deadline > 0 and \
+                    (next_at < 0 or ep.conn.handshake_deadline < next_at):
+                next_at = ep.conn.handshake_deadline    # CONNECT_TIMEOUT (ctx.timed was walked above)
         if ep.retry_at > 0 and (next_at < 0 or ep.retry_at < next_at):
             next_at = ep.retry_at
         ep = epn
@@ -492,6 +571,9 @@ cdef void *io_thread_main(void *arg) noexcept nogil:
             pthread_mutex_lock(&c.lock)
             zap_close(c)
             pthread_mutex_unlock(&c.lock)
+            if c.resolver != NULL:
+                resolver_stop(c.resolver, &c.poller)    # a lookup in flight is not waited for
+                c.resolver = NULL
             break
         if timeout > 1000000:
             timeout = 1000000
@@ -502,6 +584,8 @@ cdef void *io_thread_main(void *arg) noexcept nogil:
                 zl_signaler_drain(c.wake_rfd)
             elif tag == <size_t>ZAP_TAG:
                 zap_in(c)
+            elif tag == <size_t>RESOLVER_TAG:
+                resolver_in(c)
             elif tag & 1:
                 listener_accept(c, <zl_listener *>(tag & ~(<size_t>1)))
             else:

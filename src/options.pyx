@@ -23,21 +23,22 @@ cdef struct zl_int_option:
     long long default     # OPT_STORED: what getsockopt reports until set
     size_t offset         # where the field is in zl_socket
     int pipes_change      # a change may give or take room in the pipes (pipe_update)
+    long long highest     # the largest value accepted, 0: what the field holds
 
 cdef zl_socket _layout      # only its field addresses are used, for the offsets
 
 cdef inline size_t _at(void *field) noexcept nogil:
     return <size_t>(<char *>field - <char *>&_layout)
 
-cdef zl_int_option INT_OPTIONS[32]
+cdef zl_int_option INT_OPTIONS[40]
 cdef int N_INT_OPTIONS = 0
 
 cdef void _int_option(int option, const char *name, int kind, long long lowest, size_t offset,
-                      int pipes_change=0, long long default=0) noexcept nogil:
+                      int pipes_change=0, long long default=0, long long highest=0) noexcept nogil:
     global N_INT_OPTIONS
     cdef zl_int_option *o = &INT_OPTIONS[N_INT_OPTIONS]
     o.option, o.name, o.kind, o.lowest = option, name, kind, lowest
-    o.offset, o.pipes_change, o.default = offset, pipes_change, default
+    o.offset, o.pipes_change, o.default, o.highest = offset, pipes_change, default, highest
     N_INT_OPTIONS += 1
 
 _int_option(ZL_OPT_LINGER, "LINGER", OPT_INT, -1, _at(&_layout.linger))
@@ -61,18 +62,19 @@ _int_option(ZL_OPT_STREAM_NOTIFY, "STREAM_NOTIFY", OPT_BOOL, 0, _at(&_layout.str
 _int_option(ZL_OPT_HEARTBEAT_IVL, "HEARTBEAT_IVL", OPT_INT, 0, _at(&_layout.heartbeat_ivl))
 _int_option(ZL_OPT_HEARTBEAT_TTL, "HEARTBEAT_TTL", OPT_INT, 0, _at(&_layout.heartbeat_ttl))
 _int_option(ZL_OPT_HEARTBEAT_TIMEOUT, "HEARTBEAT_TIMEOUT", OPT_INT, -1, _at(&_layout.heartbeat_timeout))
-# stored only (README's compatibility table says why each has no effect yet)
+# tcp tuning, applied to each new tcp connection (engine.pyx conn_tune_tcp)
+_int_option(ZL_OPT_TCP_KEEPALIVE, "TCP_KEEPALIVE", OPT_INT, -1, _at(&_layout.tcp_keepalive), 0, 0, 1)
+_int_option(ZL_OPT_TCP_KEEPALIVE_CNT, "TCP_KEEPALIVE_CNT", OPT_INT, -1, _at(&_layout.tcp_keepalive_cnt))
+_int_option(ZL_OPT_TCP_KEEPALIVE_IDLE, "TCP_KEEPALIVE_IDLE", OPT_INT, -1, _at(&_layout.tcp_keepalive_idle))
+_int_option(ZL_OPT_TCP_KEEPALIVE_INTVL, "TCP_KEEPALIVE_INTVL", OPT_INT, -1, _at(&_layout.tcp_keepalive_intvl))
+_int_option(ZL_OPT_TOS, "TOS", OPT_INT, 0, _at(&_layout.tos))
+_int_option(ZL_OPT_TCP_MAXRT, "TCP_MAXRT", OPT_INT, 0, _at(&_layout.tcp_maxrt))
+_int_option(ZL_OPT_CONNECT_TIMEOUT, "CONNECT_TIMEOUT", OPT_INT, 0, _at(&_layout.connect_timeout))
+# stored only: pgm/epgm multicast (not a transport here), and AFFINITY (one I/O thread)
 _int_option(ZL_OPT_AFFINITY, "AFFINITY", OPT_STORED, -(1LL << 62), 0, 0, 0)
 _int_option(ZL_OPT_RATE, "RATE", OPT_STORED, -(1LL << 62), 0, 0, 100)
 _int_option(ZL_OPT_RECOVERY_IVL, "RECOVERY_IVL", OPT_STORED, -(1LL << 62), 0, 0, 10000)
 _int_option(ZL_OPT_MULTICAST_HOPS, "MULTICAST_HOPS", OPT_STORED, -(1LL << 62), 0, 0, 1)
-_int_option(ZL_OPT_TCP_KEEPALIVE, "TCP_KEEPALIVE", OPT_STORED, -(1LL << 62), 0, 0, -1)
-_int_option(ZL_OPT_TCP_KEEPALIVE_CNT, "TCP_KEEPALIVE_CNT", OPT_STORED, -(1LL << 62), 0, 0, -1)
-_int_option(ZL_OPT_TCP_KEEPALIVE_IDLE, "TCP_KEEPALIVE_IDLE", OPT_STORED, -(1LL << 62), 0, 0, -1)
-_int_option(ZL_OPT_TCP_KEEPALIVE_INTVL, "TCP_KEEPALIVE_INTVL", OPT_STORED, -(1LL << 62), 0, 0, -1)
-_int_option(ZL_OPT_TOS, "TOS", OPT_STORED, -(1LL << 62), 0, 0, 0)
-_int_option(ZL_OPT_CONNECT_TIMEOUT, "CONNECT_TIMEOUT", OPT_STORED, -(1LL << 62), 0, 0, 0)
-_int_option(ZL_OPT_TCP_MAXRT, "TCP_MAXRT", OPT_STORED, -(1LL << 62), 0, 0, 0)
 
 # Options of libzmq that zmqlite does not implement, with libzmq's default:
 # getsockopt reports the default (it is what zmqlite does), setsockopt accepts
@@ -158,7 +160,12 @@ cdef set_int_option(zl_socket *s, zl_int_option *o, value, dict stored):
     if not isinstance(value, int):
         raise TypeError("%s takes an int, got %r" % (o.name.decode(), value))
     limit = 2**63 if o.kind == OPT_INT64 or o.kind == OPT_STORED else 2**31
+    if o.highest:
+        limit = o.highest + 1
     if not (o.lowest <= value < limit):
+        if o.highest:
+            raise _zmq_error(EINVAL, "Invalid argument: %s = %r (it takes %d to %d)"
+                             % (o.name.decode(), value, o.lowest, o.highest))
         raise _zmq_error(EINVAL, "Invalid argument: %s = %r (it takes %d and up)" % (o.name.decode(), value, o.lowest))
     if o.kind == OPT_STORED:
         stored[o.option] = value

@@ -215,8 +215,7 @@ cdef class Socket:
             raise MemoryError()
         try:
             if scheme == "tcp":
-                host, port = split_host_port(rest, False)
-                resolve_tcp(host, port, False, s.ipv6, &ep.addr, &ep.addrlen)
+                parse_tcp_connect(rest, s.ipv6, ep)
                 ep.transport = ZL_TCP
             else:
                 resolve_ipc(rest, &ep.addr, &ep.addrlen)

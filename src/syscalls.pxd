@@ -16,6 +16,15 @@ cdef extern from "<pthread.h>" nogil:
     int pthread_mutex_unlock(pthread_mutex_t *m)
     int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*start)(void *) noexcept nogil, void *arg)
     int pthread_join(pthread_t t, void **ret)
+    int pthread_detach(pthread_t t)
+    ctypedef struct pthread_cond_t:
+        pass
+    ctypedef struct pthread_condattr_t:
+        pass
+    int pthread_cond_init(pthread_cond_t *cv, const pthread_condattr_t *a)
+    int pthread_cond_destroy(pthread_cond_t *cv)
+    int pthread_cond_wait(pthread_cond_t *cv, pthread_mutex_t *m)
+    int pthread_cond_signal(pthread_cond_t *cv)
     int pthread_atfork(void (*prepare)() noexcept nogil, void (*parent)() noexcept nogil,
                        void (*child)() noexcept nogil)
 

@@ -49,13 +49,11 @@ cdef tuple split_host_port(str rest, bint for_bind):
     return host, port
 
 cdef int resolve_tcp(str host, int port, bint for_bind, bint ipv6, sockaddr_storage *out, socklen_t *outlen) except -1:
-    """Fills out with the address: literals directly, '*' as the wildcard,
-    names through getaddrinfo (IPv4 first unless IPV6 is on)."""
+    """bind(): fills out with the address: literals directly, '*' as the
+    wildcard, names through getaddrinfo on this thread, as libzmq resolves a
+    bind at once (the first usable answer; IPv6 ones only with IPV6 on)."""
     cdef sockaddr_in *a4 = <sockaddr_in *>out
     cdef sockaddr_in6 *a6 = <sockaddr_in6 *>out
-    cdef addrinfo hints
-    cdef addrinfo *res = NULL
-    cdef addrinfo *ai
     cdef bytes bhost
     cdef int rc
     cdef const char *chost
@@ -73,43 +71,45 @@ cdef int resolve_tcp(str host, int port, bint for_bind, bint ipv6, sockaddr_stor
             outlen[0] = sizeof(sockaddr_in)
         return 0
     bhost = host.encode()
-    if inet_pton(AF_INET, bhost, &a4.sin_addr) == 1:
-        a4.sin_family = AF_INET
-        a4.sin_port = htons(port)
-        outlen[0] = sizeof(sockaddr_in)
-        return 0
-    if inet_pton(AF_INET6, bhost, &a6.sin6_addr) == 1:
-        if not ipv6:
-            # as libzmq: without the IPV6 option an IPv6 address is no usable interface
-            raise _zmq_error(ENODEV if for_bind else EINVAL, None)
-        a6.sin6_family = AF_INET6
-        a6.sin6_port = htons(port)
-        outlen[0] = sizeof(sockaddr_in6)
-        return 0
-    memset(&hints, 0, sizeof(hints))
-    hints.ai_family = AF_UNSPEC
-    hints.ai_socktype = SOCK_STREAM
     chost = bhost
-    with nogil:
-        rc = getaddrinfo(chost, NULL, &hints, &res)
-    if rc != 0 or res == NULL:
+    rc = resolve_literal(chost, port, ipv6, out, outlen)
+    if rc == 0:
+        with nogil:
+            rc = 1 if resolve_name(chost, port, ipv6, out, outlen) == 0 else -1
+    if rc < 0:
         # libzmq: an unknown interface for bind is ENODEV, an unknown host for connect EINVAL
         raise _zmq_error(ENODEV if for_bind else EINVAL, None)
-    ai = res
-    while ai != NULL:
-        if ai.ai_family == AF_INET or (ipv6 and ai.ai_family == AF_INET6):
-            break
-        ai = ai.ai_next
-    if ai == NULL:
-        freeaddrinfo(res)
-        raise _zmq_error(ENODEV if for_bind else EINVAL, None)
-    memcpy(out, ai.ai_addr, ai.ai_addrlen)
-    outlen[0] = ai.ai_addrlen
-    freeaddrinfo(res)
-    if out.ss_family == AF_INET:
-        a4.sin_port = htons(port)
-    else:
-        a6.sin6_port = htons(port)
+    return 0
+
+# what libzmq lets through in a tcp connect endpoint (it checks the
+# characters and that the port starts with a digit, and resolves later)
+_TCP_CONNECT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:%;[]_*")
+
+cdef int parse_tcp_connect(str rest, bint ipv6, zl_endpoint *ep) except -1:
+    """connect(): an address literal fills ep.addr at once; a host name goes
+    to ep.host, looked up by the resolver thread before each attempt (it may
+    not resolve yet: libzmq accepts it and keeps trying). EINVAL for what
+    cannot be an endpoint: characters libzmq refuses, no port or a port that
+    is not a number up to 65535, an empty host, '*', a source address
+    ('src;host:port', not implemented), an IPv6 literal without IPV6."""
+    cdef bytes bhost
+    cdef int rc
+    if not rest or not (rest[0].isalnum() or rest[0] in "[:") \
+            or any(ch not in _TCP_CONNECT_CHARS for ch in rest) or ";" in rest:
+        raise _zmq_error(EINVAL, None)
+    host, port = split_host_port(rest, False)
+    if host == "*":
+        raise _zmq_error(EINVAL, None)
+    bhost = host.encode()
+    if len(bhost) >= sizeof(ep.host):
+        raise _zmq_error(EINVAL, None)
+    rc = resolve_literal(bhost, port, ipv6, &ep.addr, &ep.addrlen)
+    if rc < 0:
+        raise _zmq_error(EINVAL, None)
+    if rc == 0:
+        strcpy(ep.host, bhost)
+        ep.port = port
+        ep.ipv6 = ipv6
     return 0
 
 cdef int resolve_ipc(str path, sockaddr_storage *out, socklen_t *outlen) except -1:
@@ -163,6 +163,7 @@ cdef int open_listener(zl_socket *s, str scheme, str rest, zl_listener *l) excep
     zl_set_nonblock(fd)
     if scheme == "tcp":
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))
+        sock_set_tos(fd, s.tos)     # as libzmq: accepted connections inherit it
     if bind(fd, <sockaddr *>&addr, alen) < 0 or listen(fd, s.backlog if s.backlog > 0 else SOMAXCONN) < 0:
         err = errno
         close(fd)

@@ -2,6 +2,11 @@
 from libc.stdint cimport uint32_t, uint64_t
 from syscalls cimport pthread_mutex_t
 
+cdef extern from "zl_tcp.h" nogil:
+    int SO_KEEPALIVE, TCP_KEEPCNT, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_USER_TIMEOUT
+    int IPPROTO_IP, IP_TOS, IPV6_TCLASS
+    int zl_setsockopt_int(int fd, int level, int name, int value)
+
 cdef extern from "zl_constants.h" nogil:
     int ZL_PAIR, ZL_PUB, ZL_SUB, ZL_REQ, ZL_REP, ZL_DEALER, ZL_ROUTER, ZL_PULL, ZL_PUSH
     int ZL_XPUB, ZL_XSUB, ZL_STREAM, ZL_NSOCKET_TYPES

@@ -84,6 +84,7 @@ cdef zl_socket *sock_new(zl_ctx *c, int t) noexcept nogil:
     s.linger = -1
     s.rcvtimeo = s.sndtimeo = -1
     s.sndbuf = s.rcvbuf = -1
+    s.tcp_keepalive = s.tcp_keepalive_cnt = s.tcp_keepalive_idle = s.tcp_keepalive_intvl = -1
     s.reconnect_ivl = ZL_DEFAULT_RECONNECT_IVL
     s.backlog = ZL_DEFAULT_BACKLOG
     s.handshake_ivl = ZL_DEFAULT_HANDSHAKE_IVL

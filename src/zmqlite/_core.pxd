@@ -6,7 +6,7 @@
 # zl_conn but its fields marked "(lock)"), and those written once before the
 # object is shared. The lock is never held across a blocking system call; the
 # I/O thread takes it briefly to splice whole batches of frames in or out.
-from syscalls cimport pthread_mutex_t, pthread_t, sockaddr_storage, socklen_t, iovec
+from syscalls cimport pthread_mutex_t, pthread_cond_t, pthread_t, sockaddr_storage, socklen_t, iovec
 from zl cimport zl_poller
 
 cdef struct zl_frame:
@@ -103,6 +103,8 @@ cdef struct zl_listener:
     long long accept_retry_at # out of descriptors: accepting resumes then (I/O thread only)
     zl_listener *paused_next  # in ctx.paused_listeners while accept_retry_at is set (I/O thread only)
 
+cdef struct zl_resolve_req
+
 cdef struct zl_endpoint:
     zl_socket *sock
     zl_endpoint *next
@@ -116,6 +118,13 @@ cdef struct zl_endpoint:
     zl_endpoint *retry_next   # in ctx.retrying while retry_at is set (I/O thread only)
     int cur_ivl               # current reconnect interval in ms (backoff)
     zl_cmd connect_cmd, disconnect_cmd
+    # tcp to a host name: resolved again before every attempt (as libzmq), by
+    # the context's resolver thread (src/resolver.pyx); `addr` holds the last answer
+    char host[256]            # the name, empty when addr is a literal given at connect() (immutable)
+    int port                  # (immutable)
+    int ipv6                  # the IPV6 option at connect(): AAAA answers may be used (immutable)
+    zl_resolve_req *resolving # the request in flight, or NULL (I/O thread only)
+    int resolved              # addr was just resolved for the attempt to come (I/O thread only)
 
 cdef struct zl_socket:
     void *ctx                 # zl_ctx *
@@ -160,6 +169,12 @@ cdef struct zl_socket:
     int heartbeat_timeout     # ms to wait for traffic after a PING, -1 = heartbeat_ivl
     int heartbeat_ttl         # ms the peer should wait for our traffic (sent in PING), 0 = none
     long long maxmsgsize
+    # tcp tuning of new connections, as libzmq (engine.pyx conn_tune_tcp): -1 leaves the OS's
+    int tcp_keepalive         # SO_KEEPALIVE 0/1; -1 also leaves the three below alone
+    int tcp_keepalive_cnt, tcp_keepalive_idle, tcp_keepalive_intvl    # TCP_KEEPCNT/IDLE/INTVL
+    int tcp_maxrt             # TCP_USER_TIMEOUT in ms once connected, 0 = the OS's
+    int tos                   # IP_TOS / IPV6_TCLASS of connections and listeners, 0 = the OS's
+    int connect_timeout       # ms a tcp connect may take before it is retried, 0 = the OS's
     # security (src/mechanisms/): set by the PLAIN_*/CURVE_* options, read by the
     # I/O thread under the lock when a connection starts (as libzmq, an option
     # applies to connections made after it is set)
@@ -271,12 +286,39 @@ cdef struct zl_conn:               # I/O thread only, but the fields marked (loc
     int heartbeat_timeout     # ms to wait for traffic after a PING
     int heartbeat_ttl         # ms the peer should wait for our traffic (sent in PING), 0 = none
     int handshake_ivl         # ms the greeting and handshake may take, 0 = forever
+    int tcp_maxrt             # TCP_MAXRT, set once the connection is up
     # heartbeats, RFC 37 (I/O thread only)
     long long last_recv       # monotonic ms of the last bytes received
     long long next_ping       # when to send the next PING (0: not scheduled yet)
     long long ping_sent       # when the last unanswered PING went out
     long long ping_deadline   # drop the peer if silent until then (0: none)
     long long peer_ttl        # the peer's TTL from its PING, in ms (0: none)
+
+# Host names are resolved by one thread per context, started when a name
+# first needs it (src/resolver.pyx has the why). The I/O thread posts a
+# request and the resolver thread hands it back on `done`, both under `mu`
+# (never held with a context's lock), and signals `sig_wfd`, which the I/O
+# thread polls. The struct is shared by the two threads and freed by the
+# last one to let go (`refs`), so term() never waits for a slow lookup.
+cdef struct zl_resolve_req:
+    zl_resolve_req *next      # in todo or done (mu)
+    zl_endpoint *ep           # who asked; NULL once it is gone (I/O thread only)
+    char host[256]            # the question (immutable once posted)
+    int port, ipv6
+    int err                   # the answer, written by the resolver thread before it posts to
+    sockaddr_storage addr     # done: 0 and addr, or an errno (EINVAL: no usable address)
+    socklen_t addrlen
+
+cdef struct zl_resolver:
+    pthread_mutex_t mu
+    pthread_cond_t cond       # signalled when todo gets a request or stop is set
+    zl_resolve_req *todo      # oldest first (mu)
+    zl_resolve_req *todo_tail
+    zl_resolve_req *done      # answered, for the I/O thread (mu)
+    int refs                  # the I/O thread's and the resolver thread's (mu)
+    int stop                  # the context has ended: drop everything (mu)
+    int sig_rfd               # readable when done is not empty (immutable)
+    int sig_wfd
 
 cdef struct zl_inproc_bind:
     zl_inproc_bind *next
@@ -300,6 +342,7 @@ cdef struct zl_ctx:
                               # (a thousand quiet peers cost nothing per loop; I/O thread only)
     zl_listener *paused_listeners  # listeners backing off from EMFILE (I/O thread only)
     zl_endpoint *retrying     # endpoints waiting to reconnect (I/O thread only)
+    zl_resolver *resolver     # started on the first host name to connect to, or NULL (I/O thread only)
     zl_socket *lingering      # closed sockets delivering what LINGER allows (I/O thread only)
     zl_inproc_bind *inproc_binds
     zl_socket *zap            # the I/O thread's DEALER to the ZAP handler (inproc://zeromq.zap.01),
