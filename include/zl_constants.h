@@ -60,6 +60,12 @@
 #define ZL_OPT_HEARTBEAT_IVL 75
 #define ZL_OPT_HEARTBEAT_TTL 76
 #define ZL_OPT_HEARTBEAT_TIMEOUT 77
+#define ZL_OPT_PROBE_ROUTER 51
+#define ZL_OPT_REQ_CORRELATE 52
+#define ZL_OPT_REQ_RELAXED 53
+#define ZL_OPT_ROUTER_NOTIFY 97  /* DRAFT in libzmq 4.3.5 */
+#define ZL_NOTIFY_CONNECT 1
+#define ZL_NOTIFY_DISCONNECT 2
 /* accepted and reported back, without effect yet (README, compatibility table) */
 #define ZL_OPT_AFFINITY 4
 #define ZL_OPT_RATE 8

@@ -162,6 +162,7 @@ cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_list
     keepalive_cnt = s.tcp_keepalive_cnt
     keepalive_idle = s.tcp_keepalive_idle
     keepalive_intvl = s.tcp_keepalive_intvl
+    conn.router_notify = s.router_notify
     conn.as_server = s.as_server
     if s.mechanism == ZL_MECH_CURVE:
         conn.mech = &CURVE_MECHANISM
@@ -216,9 +217,10 @@ cdef int conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
     conn_set_events(c, conn, ZL_EV_IN | ZL_EV_OUT)
     return 0
 
-cdef int stream_notice(zl_pipe *p) noexcept nogil:
-    """Tells a STREAM's user that p's peer came or went: an empty message
-    from it (the user sees [id, b""]). 0, or -1 when out of memory."""
+cdef int peer_notice(zl_pipe *p) noexcept nogil:
+    """Tells a STREAM's user (STREAM_NOTIFY) or a ROUTER's (ROUTER_NOTIFY)
+    that p's peer came or went: an empty message from it (the user sees
+    [id, b""]). 0, or -1 when out of memory."""
     cdef zl_frame *f = frame_new(0)
     if f == NULL:
         return -1
@@ -254,7 +256,7 @@ cdef int conn_attach_raw(zl_ctx *c, zl_conn *conn) noexcept nogil:
             pipe_remove(p)
             pthread_mutex_unlock(&c.lock)
             return -1
-    if s.stream_notify and stream_notice(p) < 0:
+    if s.stream_notify and peer_notice(p) < 0:
         if conn.ep == NULL:
             pipe_remove(p)
         pthread_mutex_unlock(&c.lock)
@@ -342,6 +344,8 @@ cdef int conn_attach(zl_ctx *c, zl_conn *conn, const unsigned char *meta, size_t
         pthread_mutex_unlock(&c.lock)
         meta_unref(props)
         return -1
+    if conn.ep == NULL:
+        sock_probe_peer(s, p)       # (a connect-side pipe got its probe at connect())
     p.conn = conn
     p.active = 1
     meta_unref(p.meta)      # a returning peer's may have changed
@@ -367,6 +371,11 @@ cdef int conn_attach(zl_ctx *c, zl_conn *conn, const unsigned char *meta, size_t
         conn_mark_ready(c, conn)
     if p.out.head != NULL:
         conn_mark_ready(c, conn)     # messages queued while the peer was away
+    # ROUTER_NOTIFY, as libzmq's engine: once the handshake is done, before
+    # anything the peer sends (out of memory: unsaid). inproc has no engine,
+    # so no notice there either.
+    if conn.router_notify & ZL_NOTIFY_CONNECT:
+        peer_notice(p)
     sock_signal(s)
     monitor_event(s, ZL_EVENT_HANDSHAKE_SUCCEEDED, 0, conn.endpoint)
     pthread_mutex_unlock(&c.lock)
@@ -897,7 +906,9 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
         reconnect = 0       # as libzmq: a STREAM peer the user closed is not called again
     if p != NULL and p.conn == conn:
         if conn.raw and s.stream_notify and not conn.user_closed:
-            stream_notice(p)    # the peer went away (out of memory: unsaid)
+            peer_notice(p)    # the peer went away (out of memory: unsaid)
+        elif conn.router_notify & ZL_NOTIFY_DISCONNECT:
+            peer_notice(p)    # (p.conn == conn: its handshake was done, as libzmq asks)
         p.conn = NULL
         p.active = 0
         p.in_paused = 0

@@ -20,6 +20,7 @@ cdef void inproc_link(zl_pipe *p, zl_socket *binder) noexcept nogil:
     p.peer = q
     q.peer = p
     p.active = q.active = 1
+    sock_probe_peer(binder, q)
     # out of memory, a subscriber's subscriptions may miss this peer
     sock_greet_peer(p.sock, &p.out)
     sock_greet_peer(binder, &q.out)

@@ -23,22 +23,28 @@ cdef struct zl_int_option:
     long long default     # OPT_STORED: what getsockopt reports until set
     size_t offset         # where the field is in zl_socket
     int pipes_change      # a change may give or take room in the pipes (pipe_update)
-    long long highest     # the largest value accepted, 0: what the field holds
+    unsigned types        # the socket types that take it, a bit (1 << type) each; 0: every type
+    long long highest     # the largest value accepted, -1: up to the type's limit
+    int write_only        # libzmq's getsockopt does not know it (EINVAL)
 
 cdef zl_socket _layout      # only its field addresses are used, for the offsets
 
 cdef inline size_t _at(void *field) noexcept nogil:
     return <size_t>(<char *>field - <char *>&_layout)
 
-cdef zl_int_option INT_OPTIONS[40]
+cdef zl_int_option INT_OPTIONS[64]
 cdef int N_INT_OPTIONS = 0
 
 cdef void _int_option(int option, const char *name, int kind, long long lowest, size_t offset,
-                      int pipes_change=0, long long default=0, long long highest=0) noexcept nogil:
+                      int pipes_change=0, long long default=0, unsigned types=0,
+                      long long highest=-1, int write_only=0) noexcept nogil:
     global N_INT_OPTIONS
+    if N_INT_OPTIONS == 64:
+        abort()     # the table is full: make INT_OPTIONS larger (a build-time mistake)
     cdef zl_int_option *o = &INT_OPTIONS[N_INT_OPTIONS]
     o.option, o.name, o.kind, o.lowest = option, name, kind, lowest
-    o.offset, o.pipes_change, o.default, o.highest = offset, pipes_change, default, highest
+    o.offset, o.pipes_change, o.default = offset, pipes_change, default
+    o.types, o.highest, o.write_only = types, highest, write_only
     N_INT_OPTIONS += 1
 
 _int_option(ZL_OPT_LINGER, "LINGER", OPT_INT, -1, _at(&_layout.linger))
@@ -63,13 +69,26 @@ _int_option(ZL_OPT_HEARTBEAT_IVL, "HEARTBEAT_IVL", OPT_INT, 0, _at(&_layout.hear
 _int_option(ZL_OPT_HEARTBEAT_TTL, "HEARTBEAT_TTL", OPT_INT, 0, _at(&_layout.heartbeat_ttl))
 _int_option(ZL_OPT_HEARTBEAT_TIMEOUT, "HEARTBEAT_TIMEOUT", OPT_INT, -1, _at(&_layout.heartbeat_timeout))
 # tcp tuning, applied to each new tcp connection (engine.pyx conn_tune_tcp)
-_int_option(ZL_OPT_TCP_KEEPALIVE, "TCP_KEEPALIVE", OPT_INT, -1, _at(&_layout.tcp_keepalive), 0, 0, 1)
+_int_option(ZL_OPT_TCP_KEEPALIVE, "TCP_KEEPALIVE", OPT_INT, -1, _at(&_layout.tcp_keepalive), 0, 0, 0, 1)
 _int_option(ZL_OPT_TCP_KEEPALIVE_CNT, "TCP_KEEPALIVE_CNT", OPT_INT, -1, _at(&_layout.tcp_keepalive_cnt))
 _int_option(ZL_OPT_TCP_KEEPALIVE_IDLE, "TCP_KEEPALIVE_IDLE", OPT_INT, -1, _at(&_layout.tcp_keepalive_idle))
 _int_option(ZL_OPT_TCP_KEEPALIVE_INTVL, "TCP_KEEPALIVE_INTVL", OPT_INT, -1, _at(&_layout.tcp_keepalive_intvl))
 _int_option(ZL_OPT_TOS, "TOS", OPT_INT, 0, _at(&_layout.tos))
 _int_option(ZL_OPT_TCP_MAXRT, "TCP_MAXRT", OPT_INT, 0, _at(&_layout.tcp_maxrt))
 _int_option(ZL_OPT_CONNECT_TIMEOUT, "CONNECT_TIMEOUT", OPT_INT, 0, _at(&_layout.connect_timeout))
+# the REQ/REP/DEALER/ROUTER family's, on the types libzmq takes them on (its
+# req.cpp, dealer.cpp, router.cpp; REP is a ROUTER there); write-only but
+# ROUTER_NOTIFY, as in libzmq. After the offset: pipes_change, default (of
+# OPT_STORED), types, highest, write_only
+_int_option(ZL_OPT_REQ_RELAXED, "REQ_RELAXED", OPT_BOOL, 0, _at(&_layout.req_relaxed), 0, 0,
+            _types(ZL_REQ), -1, 1)
+_int_option(ZL_OPT_REQ_CORRELATE, "REQ_CORRELATE", OPT_BOOL, 0, _at(&_layout.req_correlate), 0, 0,
+            _types(ZL_REQ), -1, 1)
+_int_option(ZL_OPT_PROBE_ROUTER, "PROBE_ROUTER", OPT_BOOL, 0, _at(&_layout.probe_router), 0, 0,
+            _types(ZL_REQ, ZL_REP, ZL_DEALER) | _types(ZL_ROUTER), -1, 1)
+# (a DRAFT option of libzmq 4.3.5, which reads it back on any socket type)
+_int_option(ZL_OPT_ROUTER_NOTIFY, "ROUTER_NOTIFY", OPT_INT, 0, _at(&_layout.router_notify), 0, 0,
+            _types(ZL_ROUTER, ZL_REP), ZL_NOTIFY_CONNECT | ZL_NOTIFY_DISCONNECT, 0)
 # stored only: pgm/epgm multicast (not a transport here), and AFFINITY (one I/O thread)
 _int_option(ZL_OPT_AFFINITY, "AFFINITY", OPT_STORED, -(1LL << 62), 0, 0, 0)
 _int_option(ZL_OPT_RATE, "RATE", OPT_STORED, -(1LL << 62), 0, 0, 100)
@@ -106,12 +125,8 @@ _fixed_option(89, "USE_FD", -1, 1)
 _fixed_option(93, "ZAP_ENFORCE_DOMAIN", 0, 1)
 _fixed_option(94, "LOOPBACK_FASTPATH", 0, 1)      # Windows only in libzmq
 _fixed_option(96, "MULTICAST_LOOP", 1, 1)
-_fixed_option(51, "PROBE_ROUTER", 0, 0)
-_fixed_option(52, "REQ_CORRELATE", 0, 0)
-_fixed_option(53, "REQ_RELAXED", 0, 0)
 _fixed_option(69, "XPUB_NODROP", 0, 0)
 _fixed_option(71, "XPUB_MANUAL", 0, 0)
-_fixed_option(97, "ROUTER_NOTIFY", 0, 1)
 
 cdef zl_fixed_option *fixed_option(int option) noexcept nogil:
     cdef int i
@@ -159,11 +174,14 @@ cdef set_int_option(zl_socket *s, zl_int_option *o, value, dict stored):
         raise TypeError("unicode not allowed, use setsockopt_string")
     if not isinstance(value, int):
         raise TypeError("%s takes an int, got %r" % (o.name.decode(), value))
+    if o.types and not (o.types >> s.type) & 1:
+        raise _zmq_error(EINVAL, "Invalid argument: %s on a %s socket (libzmq takes it on %s only)"
+                         % (o.name.decode(), SOCKET_TYPES[s.type].name.decode(), _type_names(o.types)))
     limit = 2**63 if o.kind == OPT_INT64 or o.kind == OPT_STORED else 2**31
-    if o.highest:
+    if o.highest >= 0:
         limit = o.highest + 1
     if not (o.lowest <= value < limit):
-        if o.highest:
+        if o.highest >= 0:
             raise _zmq_error(EINVAL, "Invalid argument: %s = %r (it takes %d to %d)"
                              % (o.name.decode(), value, o.lowest, o.highest))
         raise _zmq_error(EINVAL, "Invalid argument: %s = %r (it takes %d and up)" % (o.name.decode(), value, o.lowest))
@@ -186,9 +204,14 @@ cdef set_int_option(zl_socket *s, zl_int_option *o, value, dict stored):
     sock_signal(s)      # a raised HWM may unblock a sender or a paused connection
     pthread_mutex_unlock(&c.lock)
 
+cdef str _type_names(unsigned types):
+    return ", ".join(SOCKET_TYPES[t].name.decode() for t in range(ZL_NSOCKET_TYPES) if (types >> t) & 1)
+
 cdef object get_int_option(zl_socket *s, zl_int_option *o, dict stored):
     cdef long long v
     cdef zl_ctx *c = <zl_ctx *>s.ctx
+    if o.write_only:
+        raise _zmq_error(EINVAL, None)
     if o.kind == OPT_STORED:
         return stored.get(o.option, o.default)
     pthread_mutex_lock(&c.lock)

@@ -238,6 +238,7 @@ cdef class Socket:
             pthread_mutex_unlock(&c.lock)
             free(ep)
             raise _zmq_error(rc, None)
+        sock_probe_peer(s, p)       # (sent once the connection is up)
         p.ep = ep
         ep.pipe = p
         ep.next = s.endpoints
@@ -268,6 +269,7 @@ cdef class Socket:
             pthread_mutex_unlock(&c.lock)
             raise _zmq_error(rc, None)
         strcpy(p.inproc_name, bname)
+        sock_probe_peer(s, p)       # (moves over once a binder is there)
         strcpy(s.last_endpoint, endpoint)
         b = c.inproc_binds
         while b != NULL:

@@ -93,6 +93,7 @@ cdef zl_socket *sock_new(zl_ctx *c, int t) noexcept nogil:
     s.stream_notify = 1
     seed = <unsigned long long>zl_now_ms() * 2654435761ULL
     s.next_rid = <unsigned int>(seed & 0xffffffffULL)   # as libzmq, ids start at a random point
+    s.req_id = <unsigned int>((seed * 6364136223846793005ULL) >> 32)    # so do REQ_CORRELATE's
     queue_init(&s.tx)
     queue_init(&s.rx)
     queue_init(&s.envelope)
@@ -116,6 +117,23 @@ cdef int sock_greet_peer(zl_socket *s, zl_queue *out) noexcept nogil:
     if SOCKET_TYPES[s.type].greet != NULL:
         return SOCKET_TYPES[s.type].greet(s, out)
     return 0
+
+cdef void sock_probe_peer(zl_socket *s, zl_pipe *p) noexcept nogil:
+    """PROBE_ROUTER: the first message on a new pipe is an empty one, so
+    that a ROUTER peer sees [our routing id, b""] as soon as we meet. Called
+    where the pipe is made, as libzmq writes it when it attaches a pipe: a
+    connect-side one at connect() (sent once, not again on reconnecting), an
+    accepted one at the end of its handshake, an inproc one when the two
+    sockets meet; the caller gets it moving. Out of memory, no probe goes
+    (libzmq does not count a failed probe as an error either)."""
+    cdef zl_frame *f
+    if not s.probe_router:
+        return
+    f = frame_new(0)
+    if f == NULL:
+        return
+    queue_push(&p.out, f)
+    pipe_update(p)
 
 # ------------------------------------------- helpers the families share
 

@@ -149,10 +149,18 @@ cdef struct zl_socket:
     int req_waiting           # REQ: request sent, reply pending; REP: request received, reply pending
     zl_pipe *reply_pipe       # REQ: pipe the request went to; REP: pipe the request came from
     zl_queue envelope         # REP: routing envelope (up to the empty delimiter) of the request
+    int req_relaxed           # REQ_RELAXED: a new request may go while a reply is pending (that
+                              # reply is given up: dropped if it had not arrived yet)
+    int req_correlate         # REQ_CORRELATE: a request starts with a 4-byte id frame, and only
+                              # a reply carrying the last request's id is taken
+    unsigned int req_id       # REQ: the last request's id (random start, as libzmq; sent in
+                              # host byte order, which only this socket compares)
+    int probe_router          # PROBE_ROUTER: a new pipe's first message is an empty one
     # ROUTER state
     zl_pipe *router_out       # pipe the message being sent goes to (NULL: drop it)
     unsigned int next_rid     # counter for generated 5-byte routing ids
     int router_mandatory, router_handover
+    int router_notify         # ROUTER_NOTIFY: ZL_NOTIFY_CONNECT | ZL_NOTIFY_DISCONNECT, for new connections
     unsigned char connect_rid[256]    # CONNECT_ROUTING_ID: the id the next connect() gives its peer
     int connect_rid_len       # 0: none set (it is used once, as libzmq)
     # STREAM state
@@ -287,6 +295,7 @@ cdef struct zl_conn:               # I/O thread only, but the fields marked (loc
     int heartbeat_ttl         # ms the peer should wait for our traffic (sent in PING), 0 = none
     int handshake_ivl         # ms the greeting and handshake may take, 0 = forever
     int tcp_maxrt             # TCP_MAXRT, set once the connection is up
+    int router_notify         # ROUTER_NOTIFY: an empty message from the peer when it comes and goes
     # heartbeats, RFC 37 (I/O thread only)
     long long last_recv       # monotonic ms of the last bytes received
     long long next_ping       # when to send the next PING (0: not scheduled yet)

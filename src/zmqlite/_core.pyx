@@ -8,7 +8,7 @@ import os as _os
 import sys as _sys
 import threading as _threading
 import weakref as _weakref
-from libc.stdlib cimport malloc, calloc, realloc, free
+from libc.stdlib cimport malloc, calloc, realloc, free, abort
 from libc.string cimport memcpy, memmove, memset, memcmp, strlen, strcmp, strcpy, strncpy, strcat
 from libc.stdint cimport uint32_t, uint64_t
 from libc.stdio cimport snprintf
