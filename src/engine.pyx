@@ -389,7 +389,8 @@ cdef void ctrl_put_latest(zl_queue *ctrl, zl_frame *cmd, const char *name) noexc
     cdef zl_frame **link = &ctrl.head
     cdef zl_frame *old
     while link[0] != NULL:
-        if command_is(link[0], name):
+        # (ctrl also holds a publisher's welcome message, which may look like one)
+        if (link[0].flags & ZL_FLAG_COMMAND) and command_is(link[0], name):
             old = link[0]
             cmd.next = old.next
             link[0] = cmd

@@ -348,3 +348,29 @@ cdef object get_security_option(zl_socket *s, int option):
         from zmqlite.utils.z85 import encode
         return encode(v)      # pyzmq reads CURVE keys back in Z85
     return v
+
+# ------------------------------------------------------- publisher options
+# (libzmq's xpub.cpp takes them on PUB and XPUB, a PUB being an XPUB there)
+
+cdef int _publisher_option(zl_socket *s, int option) except -1:
+    if not (SOCKET_TYPES[s.type].flags & T_PUBLISHER):
+        raise _zmq_error(EINVAL, "Invalid argument: %s is for PUB and XPUB sockets" % option_name(option))
+    return 0
+
+cdef set_welcome_option(zl_socket *s, bytes b):
+    """XPUB_WELCOME_MSG: what each new peer is sent first (b"": nothing)."""
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
+    cdef unsigned char *copy = NULL
+    cdef unsigned char *old
+    _publisher_option(s, ZL_OPT_XPUB_WELCOME_MSG)
+    if len(b):
+        copy = <unsigned char *>malloc(len(b))
+        if copy == NULL:
+            raise _zmq_error(ENOMEM, None)
+        memcpy(copy, <char *>b, len(b))
+    pthread_mutex_lock(&c.lock)     # the I/O thread reads it as a peer arrives
+    old = s.xpub_welcome
+    s.xpub_welcome = copy
+    s.xpub_welcome_len = len(b)
+    pthread_mutex_unlock(&c.lock)
+    free(old)

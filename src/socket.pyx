@@ -654,6 +654,9 @@ cdef class Socket:
         if option in SECURITY_OPTIONS:
             set_security_option(s, option, value)
             return
+        if option == ZL_OPT_XPUB_WELCOME_MSG:
+            set_welcome_option(s, _bytes_option(option, value))
+            return
         if option == ZL_OPT_IPV4ONLY:
             # libzmq's older spelling of IPV6, inverted
             if isinstance(value, bool) or isinstance(value, int):

@@ -56,6 +56,20 @@ cdef void sub_subscribe(zl_socket *s, int subscribe, const unsigned char *t, siz
             queue_push(&q, f)
             pipe_push_msg(p, &q)
 
+cdef int pub_greet(zl_socket *s, zl_queue *out) noexcept nogil:
+    """PUB/XPUB: XPUB_WELCOME_MSG, before anything else, to each new peer
+    (libzmq writes it when it attaches a pipe; a SUB sees it only if it is
+    subscribed to it). 0, or -1 when out of memory."""
+    cdef zl_frame *f
+    if s.xpub_welcome_len == 0:
+        return 0
+    f = frame_new(s.xpub_welcome_len)
+    if f == NULL:
+        return -1
+    memcpy(f.data, s.xpub_welcome, s.xpub_welcome_len)
+    queue_push(out, f)
+    return 0
+
 cdef int pub_prefix_elsewhere(zl_socket *s, zl_pipe *skip, const unsigned char *t, size_t n) noexcept nogil:
     cdef int i
     for i in range(s.npipes):

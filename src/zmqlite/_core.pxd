@@ -152,6 +152,8 @@ cdef struct zl_socket:
     zl_sublist subs           # SUB/XSUB: our subscriptions, counted (re-sent on reconnect)
     zl_queue xpub_rx          # XPUB: subscription (and other) messages for recv()
     int xpub_verbose          # XPUB_VERBOSE: pass duplicate subscriptions up
+    unsigned char *xpub_welcome   # XPUB_WELCOME_MSG (PUB/XPUB): a copy goes first to each new
+    size_t xpub_welcome_len   # peer (malloc'ed; NULL and 0: none)
     # options
     int sndhwm, rcvhwm, linger, rcvtimeo, sndtimeo
     int sndbuf, rcvbuf        # kernel buffer sizes for new connections, -1 default, 0 the OS's
