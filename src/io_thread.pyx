@@ -243,6 +243,7 @@ cdef void socket_free(zl_ctx *c, zl_socket *s) noexcept nogil:
     queue_clear(&s.xpub_rx)
     sublist_clear(&s.subs)
     free(s.xpub_welcome)
+    free(s.xpub_from)
     pp = &c.sockets
     while pp[0] != NULL:
         if pp[0] == s:

@@ -108,7 +108,6 @@ _fixed_option(51, "PROBE_ROUTER", 0, 0)
 _fixed_option(52, "REQ_CORRELATE", 0, 0)
 _fixed_option(53, "REQ_RELAXED", 0, 0)
 _fixed_option(69, "XPUB_NODROP", 0, 0)
-_fixed_option(71, "XPUB_MANUAL", 0, 0)
 _fixed_option(97, "ROUTER_NOTIFY", 0, 1)
 
 cdef zl_fixed_option *fixed_option(int option) noexcept nogil:
@@ -374,3 +373,37 @@ cdef set_welcome_option(zl_socket *s, bytes b):
     s.xpub_welcome_len = len(b)
     pthread_mutex_unlock(&c.lock)
     free(old)
+
+cdef set_publisher_flag(zl_socket *s, int option, value):
+    """XPUB_MANUAL: an int, 0 or more, any but 0 meaning on; write-only (as
+    libzmq's xpub.cpp)."""
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
+    cdef int on
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, str):
+        raise TypeError("unicode not allowed, use setsockopt_string")
+    if not isinstance(value, int):
+        raise TypeError("%s takes an int, got %r" % (option_name(option), value))
+    _publisher_option(s, option)
+    if not (0 <= value < 2**31):
+        raise _zmq_error(EINVAL, "Invalid argument: %s = %r (it takes 0 and up)" % (option_name(option), value))
+    on = 1 if value else 0
+    pthread_mutex_lock(&c.lock)
+    if option == ZL_OPT_XPUB_MANUAL:
+        s.xpub_manual = on
+    pthread_mutex_unlock(&c.lock)
+
+cdef set_manual_subscription(zl_socket *s, int option, bytes b):
+    """SUBSCRIBE/UNSUBSCRIBE on a PUB or XPUB: only with XPUB_MANUAL, for the
+    subscriber whose request recv() gave last."""
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
+    cdef int manual
+    pthread_mutex_lock(&c.lock)
+    manual = s.xpub_manual
+    if manual:
+        pub_manual_subscribe(s, option == ZL_OPT_SUBSCRIBE, b, len(b))
+    pthread_mutex_unlock(&c.lock)
+    if not manual:
+        raise _zmq_error(EINVAL, "Invalid argument: %s on a %s needs XPUB_MANUAL"
+                         % (option_name(option), SOCKET_TYPES[s.type].name.decode()))

@@ -75,6 +75,7 @@ cdef void pipe_remove(zl_pipe *p) noexcept nogil:
     queue_clear(&p.out)
     queue_clear(&p.inq)
     sublist_clear(&p.subs)
+    sublist_clear(&p.asked)
     meta_unref(p.meta)
     free(p.rid)
     free(p)

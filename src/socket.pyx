@@ -623,6 +623,9 @@ cdef class Socket:
         cdef bytes b
         if option == ZL_OPT_SUBSCRIBE or option == ZL_OPT_UNSUBSCRIBE:
             b = _bytes_option(option, value)
+            if SOCKET_TYPES[s.type].flags & T_PUBLISHER:
+                set_manual_subscription(s, option, b)
+                return
             if not (SOCKET_TYPES[s.type].flags & T_SUBSCRIBE_OPTION):
                 raise _zmq_error(EINVAL, "Invalid argument: %s on a socket that does not subscribe"
                                  % option_name(option))
@@ -653,6 +656,9 @@ cdef class Socket:
             return
         if option in SECURITY_OPTIONS:
             set_security_option(s, option, value)
+            return
+        if option == ZL_OPT_XPUB_MANUAL:
+            set_publisher_flag(s, option, value)
             return
         if option == ZL_OPT_XPUB_WELCOME_MSG:
             set_welcome_option(s, _bytes_option(option, value))

@@ -140,3 +140,128 @@ def test_welcome_message_interop_py_xpub_zl_sub(zl_binds, link):
     sub, xpub = link("SUB", "XPUB", zl_opts={"SUBSCRIBE": b"W"}, py_opts={"XPUB_WELCOME_MSG": b"W!"})
     assert recv_serving(xpub, sub) == b"\x01W"
     assert recv_serving(sub, xpub) == b"W!"
+
+
+# --- XPUB_MANUAL --------------------------------------------------------------
+
+
+def manual_xpub(zl, ctx, endpoint, transport, bound):
+    xpub = ctx.socket(zl.XPUB)
+    xpub.setsockopt(zl.XPUB_MANUAL, 1)
+    return xpub, bound(xpub, endpoint(transport))
+
+
+def test_manual_last_value_cache(zl, ctx, endpoint, transport, bound):
+    """zmq_setsockopt(3): "with manual mode subscription requests are not added
+    to the subscription list. To add subscription the user need to call
+    setsockopt with ZMQ_SUBSCRIBE on XPUB socket." The guide's Last Value
+    Cache: the application applies the subscription, then sends the subscriber
+    the topic's last value."""
+    xpub, addr = manual_xpub(zl, ctx, endpoint, transport, bound)
+    sub = ctx.socket(zl.SUB)
+    sub.setsockopt(zl.SUBSCRIBE, b"price")
+    sub.connect(addr)
+    assert recv_serving(xpub, sub) == b"\x01price"
+    xpub.send(b"price 1")               # not applied yet: nobody gets it
+    assert_no_message(sub, 100)
+    xpub.setsockopt(zl.SUBSCRIBE, b"price")
+    xpub.send(b"price 1")               # the cached value
+    xpub.send(b"price 2")
+    xpub.send(b"volume 7")
+    assert [recv(sub), recv(sub)] == [b"price 1", b"price 2"]
+    assert_no_message(sub, 50)
+
+
+def test_manual_passes_every_request_up_and_applies_to_the_last_ones_pipe(zl, ctx, endpoint, transport, bound):
+    """A duplicate subscription is passed up too, and SUBSCRIBE applies to the
+    subscriber whose request recv() gave last."""
+    xpub, addr = manual_xpub(zl, ctx, endpoint, transport, bound)
+    first, second = ctx.socket(zl.SUB), ctx.socket(zl.SUB)
+    first.connect(addr)
+    first.setsockopt(zl.SUBSCRIBE, b"a")
+    assert recv_serving(xpub, first) == b"\x01a"
+    xpub.setsockopt(zl.SUBSCRIBE, b"a")
+    second.connect(addr)
+    second.setsockopt(zl.SUBSCRIBE, b"a")
+    assert recv_serving(xpub, second) == b"\x01a"
+    xpub.send(b"a 1")
+    assert recv(first) == b"a 1"
+    assert_no_message(second, 100)
+    xpub.setsockopt(zl.SUBSCRIBE, b"a")
+    xpub.send(b"a 2")
+    assert [recv(first), recv(second)] == [b"a 2", b"a 2"]
+
+
+def test_manual_applies_what_the_application_chooses(zl, ctx, endpoint, transport, bound):
+    """The application may apply another topic than the one asked for, and a
+    cancel is passed up but takes effect only when the application applies it
+    (an XSUB subscriber: it does not filter on its own)."""
+    xpub, addr = manual_xpub(zl, ctx, endpoint, transport, bound)
+    xsub = ctx.socket(zl.XSUB)
+    xsub.connect(addr)
+    xsub.send(b"\x01x")
+    assert recv_serving(xpub, xsub) == b"\x01x"
+    xpub.setsockopt(zl.SUBSCRIBE, b"y")
+    xpub.send(b"x 1")
+    xpub.send(b"y 1")
+    assert recv(xsub) == b"y 1"
+    xsub.send(b"\x00x")
+    assert recv(xpub) == b"\x00x"
+    xpub.send(b"y 2")                   # the cancel changed nothing by itself
+    assert recv(xsub) == b"y 2"
+    xpub.setsockopt(zl.UNSUBSCRIBE, b"y")
+    xpub.send(b"y 3")
+    xpub.setsockopt(zl.SUBSCRIBE, b"z")
+    xpub.send(b"z 1")
+    assert recv(xsub) == b"z 1"
+
+
+def test_manual_subscriber_leaving_cancels_what_it_asked_for(zl, ctx, endpoint, transport, bound):
+    """libzmq passes up a cancel for each subscription the departed peer had
+    asked for (and not cancelled), whatever the application applied."""
+    xpub, addr = manual_xpub(zl, ctx, endpoint, transport, bound)
+    sub = ctx.socket(zl.SUB)
+    sub.connect(addr)
+    sub.setsockopt(zl.SUBSCRIBE, b"a")
+    assert recv_serving(xpub, sub) == b"\x01a"     # connected (zmqlite's SUB sends the
+    for topic in (b"b", b"c"):                      # net set when it connects)
+        sub.setsockopt(zl.SUBSCRIBE, topic)
+    sub.setsockopt(zl.UNSUBSCRIBE, b"b")
+    assert [recv(xpub) for _ in range(3)] == [b"\x01b", b"\x01c", b"\x00b"]
+    xpub.setsockopt(zl.SUBSCRIBE, b"")
+    sub.close(linger=0)
+    assert sorted([recv(xpub), recv(xpub)]) == [b"\x00a", b"\x00c"]
+    assert_no_message(xpub, 50)
+
+
+def test_manual_option_rules(zl, ctx):
+    """XPUB_MANUAL is an int >= 0 on PUB/XPUB, write-only; SUBSCRIBE on an XPUB
+    needs manual mode, and with no request received yet it does nothing."""
+    xpub = ctx.socket(zl.XPUB)
+    einval(zl, xpub.setsockopt, zl.SUBSCRIBE, b"a")
+    einval(zl, xpub.setsockopt, zl.XPUB_MANUAL, -1)
+    xpub.setsockopt(zl.XPUB_MANUAL, 5)
+    einval(zl, xpub.getsockopt, zl.XPUB_MANUAL)
+    xpub.setsockopt(zl.SUBSCRIBE, b"a")
+    xpub.setsockopt(zl.UNSUBSCRIBE, b"never")
+    ctx.socket(zl.PUB).setsockopt(zl.XPUB_MANUAL, 1)
+    einval(zl, ctx.socket(zl.PUB).setsockopt, zl.SUBSCRIBE, b"a")
+    for kind in (zl.SUB, zl.XSUB, zl.PUSH):
+        einval(zl, ctx.socket(kind).setsockopt, zl.XPUB_MANUAL, 1)
+
+
+def test_manual_interop_zl_xpub_py_sub(zl_binds, link):
+    xpub, sub = link("XPUB", "SUB", zl_opts={"XPUB_MANUAL": 1}, py_opts={"SUBSCRIBE": b"t"})
+    assert recv_serving(xpub, sub) == b"\x01t"
+    xpub.setsockopt(pyzmq.SUBSCRIBE, b"t")
+    xpub.send(b"t 1")
+    assert recv_serving(sub, xpub) == b"t 1"
+
+
+def test_manual_interop_py_xpub_zl_sub(zl_binds, link):
+    sub, xpub = link("SUB", "XPUB", zl_opts={"SUBSCRIBE": b"t"}, py_opts={"XPUB_MANUAL": 1})
+    assert recv_serving(xpub, sub) == b"\x01t"
+    xpub.send(b"t 0")
+    xpub.setsockopt(pyzmq.SUBSCRIBE, b"t")
+    xpub.send(b"t 1")
+    assert recv_serving(sub, xpub) == b"t 1"

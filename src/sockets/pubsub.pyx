@@ -77,23 +77,77 @@ cdef int pub_prefix_elsewhere(zl_socket *s, zl_pipe *skip, const unsigned char *
             return 1
     return 0
 
-cdef void xpub_notify(zl_socket *s, int subscribe, const unsigned char *t, size_t n) noexcept nogil:
+cdef int xpub_from_push(zl_socket *s, zl_pipe *p) noexcept nogil:
+    """Records that the message about to go into xpub_rx came from p (NULL:
+    from no pipe). 0, or -1 when out of memory (then the message is dropped)."""
+    cdef zl_pipe **grown
+    cdef int i, cap
+    if s.xpub_from_n == s.xpub_from_cap:
+        cap = s.xpub_from_cap * 2 + 8
+        grown = <zl_pipe **>malloc(cap * sizeof(zl_pipe *))
+        if grown == NULL:
+            return -1
+        for i in range(s.xpub_from_n):
+            grown[i] = s.xpub_from[(s.xpub_from_head + i) % s.xpub_from_cap]
+        free(s.xpub_from)
+        s.xpub_from = grown
+        s.xpub_from_cap = cap
+        s.xpub_from_head = 0
+    s.xpub_from[(s.xpub_from_head + s.xpub_from_n) % s.xpub_from_cap] = p
+    s.xpub_from_n += 1
+    return 0
+
+cdef zl_pipe *xpub_from_pop(zl_socket *s) noexcept nogil:
+    cdef zl_pipe *p
+    if s.xpub_from_n == 0:
+        return NULL
+    p = s.xpub_from[s.xpub_from_head]
+    s.xpub_from_head = (s.xpub_from_head + 1) % s.xpub_from_cap
+    s.xpub_from_n -= 1
+    return p
+
+cdef void xpub_notify(zl_socket *s, zl_pipe *p, int subscribe, const unsigned char *t, size_t n) noexcept nogil:
+    """Queues 0x01/0x00 + topic for the application, from p (NULL: none)."""
     cdef zl_frame *f = subscription_message(subscribe, t, n)
     if f == NULL:
         return      # out of memory: the application misses this notice
+    if xpub_from_push(s, p) < 0:
+        frame_free(f)
+        return
     queue_push(&s.xpub_rx, f)
 
 cdef void pub_apply(zl_socket *s, zl_pipe *p, int subscribe, const unsigned char *t, size_t n) noexcept nogil:
     cdef int first, last
+    if s.xpub_manual:
+        # every request goes up, duplicates too, and nothing is applied; what
+        # p asked for is kept to be cancelled when p goes (as libzmq)
+        if subscribe:
+            sublist_add(&p.asked, t, n, 0)
+        else:
+            sublist_remove(&p.asked, t, n, 0)
+        if s.type == ZL_XPUB:
+            xpub_notify(s, p, subscribe, t, n)
+        return
     if subscribe:
         first = not pub_prefix_elsewhere(s, p, t, n) and sublist_find(&p.subs, t, n) < 0
         sublist_add(&p.subs, t, n, 0)
         if s.type == ZL_XPUB and (first or s.xpub_verbose):
-            xpub_notify(s, 1, t, n)
+            xpub_notify(s, p, 1, t, n)
     else:
         if sublist_remove(&p.subs, t, n, 0) == 1 and s.type == ZL_XPUB \
                 and not pub_prefix_elsewhere(s, p, t, n):
-            xpub_notify(s, 0, t, n)
+            xpub_notify(s, p, 0, t, n)
+
+cdef void pub_manual_subscribe(zl_socket *s, int subscribe, const unsigned char *t, size_t n) noexcept nogil:
+    """SUBSCRIBE/UNSUBSCRIBE on an XPUB_MANUAL socket: applies to the
+    subscriber whose request recv() gave last (nothing when none, or gone)."""
+    cdef zl_pipe *p = s.xpub_last
+    if p == NULL:
+        return
+    if subscribe:
+        sublist_add(&p.subs, t, n, 0)
+    else:
+        sublist_remove(&p.subs, t, n, 0)
 
 cdef void pub_process_input(zl_socket *s) noexcept nogil:
     """Applies the subscriptions waiting in the pipes (PUB/XPUB)."""
@@ -118,7 +172,7 @@ cdef void pub_process_input(zl_socket *s) noexcept nogil:
             elif f.next == NULL and f.size >= 1 and f.data[0] <= 1:
                 pub_apply(s, p, f.data[0], f.data + 1, f.size - 1)
                 queue_clear(&msg)
-            elif s.type == ZL_XPUB:
+            elif s.type == ZL_XPUB and xpub_from_push(s, p) == 0:
                 queue_splice(&s.xpub_rx, &msg)     # XPUB passes other messages up
             else:
                 queue_clear(&msg)
@@ -185,21 +239,38 @@ cdef int xpub_has_in(zl_socket *s) noexcept nogil:
 
 cdef int xpub_recv(zl_socket *s) noexcept nogil:
     """Subscription messages (and others its peers sent) for the application."""
+    cdef zl_pipe *p
     pub_process_input(s)
     if s.xpub_rx.head == NULL:
         return EAGAIN
     meta_unref(s.rx_meta)       # subscriptions carry no properties
     s.rx_meta = NULL
     queue_move_msg(&s.rx, &s.xpub_rx)
+    p = xpub_from_pop(s)
+    if s.xpub_manual:
+        s.xpub_last = p
     return 0
 
 cdef void xpub_pipe_gone(zl_socket *s, zl_pipe *p) noexcept nogil:
     """A departed subscriber's topics that nobody else wants are cancelled
-    (the application sees 0x00 + topic, as from libzmq)."""
+    (the application sees 0x00 + topic, as from libzmq). With XPUB_MANUAL,
+    each topic it asked for is cancelled, and SUBSCRIBE has no target until
+    the next request is received (libzmq's send_unsubscription)."""
     cdef int i
+    for i in range(s.xpub_from_n):      # its requests still queued have no pipe now
+        if s.xpub_from[(s.xpub_from_head + i) % s.xpub_from_cap] == p:
+            s.xpub_from[(s.xpub_from_head + i) % s.xpub_from_cap] = NULL
+    if s.xpub_last == p:
+        s.xpub_last = NULL
     if s.closing:
         return
-    for i in range(p.subs.n):
-        if not pub_prefix_elsewhere(s, p, p.subs.items[i].topic, p.subs.items[i].len):
-            xpub_notify(s, 0, p.subs.items[i].topic, p.subs.items[i].len)
+    if s.xpub_manual:
+        for i in range(p.asked.n):
+            xpub_notify(s, NULL, 0, p.asked.items[i].topic, p.asked.items[i].len)
+        if p.asked.n:
+            s.xpub_last = NULL
+    else:
+        for i in range(p.subs.n):
+            if not pub_prefix_elsewhere(s, p, p.subs.items[i].topic, p.subs.items[i].len):
+                xpub_notify(s, NULL, 0, p.subs.items[i].topic, p.subs.items[i].len)
     sock_signal(s)

@@ -83,6 +83,8 @@ cdef struct zl_pipe:
     int fq_at                 # index in sock.fq (every pipe is there)
     int lb_at                 # index in sock.lb, -1 when the type does not load-balance
     zl_sublist subs           # PUB/XPUB: the prefixes this subscriber asked for
+    zl_sublist asked          # XPUB_MANUAL: what it asked for (subs is what the application
+                              # applied); each is cancelled to the application when it goes
     zl_meta *meta             # the properties of messages from this peer (tcp/ipc), or NULL
 
 # A command to the I/O thread. Each lives inside the object it is about (one
@@ -154,6 +156,13 @@ cdef struct zl_socket:
     int xpub_verbose          # XPUB_VERBOSE: pass duplicate subscriptions up
     unsigned char *xpub_welcome   # XPUB_WELCOME_MSG (PUB/XPUB): a copy goes first to each new
     size_t xpub_welcome_len   # peer (malloc'ed; NULL and 0: none)
+    int xpub_manual           # XPUB_MANUAL: requests go to the application only, which applies
+                              # them with SUBSCRIBE/UNSUBSCRIBE on the XPUB (to xpub_last)
+    zl_pipe *xpub_last        # XPUB_MANUAL: the pipe of the request recv() gave last, or NULL
+    zl_pipe **xpub_from       # the pipe each message in xpub_rx came from (NULL: none, or gone),
+    int xpub_from_head        # a ring of xpub_from_cap entries, xpub_from_n used from
+    int xpub_from_n           # xpub_from_head on: one per message, in the same order
+    int xpub_from_cap
     # options
     int sndhwm, rcvhwm, linger, rcvtimeo, sndtimeo
     int sndbuf, rcvbuf        # kernel buffer sizes for new connections, -1 default, 0 the OS's
