@@ -11,6 +11,7 @@ cdef enum:
     OPT_HWM = 2           # an int field where 0 (no limit) is stored as INT_MAX
     OPT_INT64 = 3         # a long long field (MAXMSGSIZE)
     OPT_STORED = 4        # accepted and reported back, no effect yet (zl_socket has no field)
+    OPT_FLAG = 5          # an int field holding 0 or 1, and only 0 or 1 accepted
 
 cdef enum:
     OPT_HWM_NONE = 0x7fffffff
@@ -29,7 +30,7 @@ cdef zl_socket _layout      # only its field addresses are used, for the offsets
 cdef inline size_t _at(void *field) noexcept nogil:
     return <size_t>(<char *>field - <char *>&_layout)
 
-cdef zl_int_option INT_OPTIONS[32]
+cdef zl_int_option INT_OPTIONS[48]
 cdef int N_INT_OPTIONS = 0
 
 cdef void _int_option(int option, const char *name, int kind, long long lowest, size_t offset,
@@ -61,6 +62,7 @@ _int_option(ZL_OPT_STREAM_NOTIFY, "STREAM_NOTIFY", OPT_BOOL, 0, _at(&_layout.str
 _int_option(ZL_OPT_HEARTBEAT_IVL, "HEARTBEAT_IVL", OPT_INT, 0, _at(&_layout.heartbeat_ivl))
 _int_option(ZL_OPT_HEARTBEAT_TTL, "HEARTBEAT_TTL", OPT_INT, 0, _at(&_layout.heartbeat_ttl))
 _int_option(ZL_OPT_HEARTBEAT_TIMEOUT, "HEARTBEAT_TIMEOUT", OPT_INT, -1, _at(&_layout.heartbeat_timeout))
+_int_option(ZL_OPT_CONFLATE, "CONFLATE", OPT_FLAG, 0, _at(&_layout.conflate), 1)
 # stored only (README's compatibility table says why each has no effect yet)
 _int_option(ZL_OPT_AFFINITY, "AFFINITY", OPT_STORED, -(1LL << 62), 0, 0, 0)
 _int_option(ZL_OPT_RATE, "RATE", OPT_STORED, -(1LL << 62), 0, 0, 100)
@@ -96,7 +98,6 @@ cdef void _fixed_option(int option, const char *name, long long default, int rea
     FIXED_OPTIONS[N_FIXED_OPTIONS].readable = readable
     N_FIXED_OPTIONS += 1
 
-_fixed_option(54, "CONFLATE", 0, 1)
 _fixed_option(74, "INVERT_MATCHING", 0, 1)
 _fixed_option(81, "THREAD_SAFE", 0, 1)            # read-only in libzmq too
 _fixed_option(84, "MULTICAST_MAXTPDU", 1500, 1)   # pgm/norm transports: none here
@@ -157,6 +158,8 @@ cdef set_int_option(zl_socket *s, zl_int_option *o, value, dict stored):
     if not isinstance(value, int):
         raise TypeError("%s takes an int, got %r" % (o.name.decode(), value))
     limit = 2**63 if o.kind == OPT_INT64 or o.kind == OPT_STORED else 2**31
+    if o.kind == OPT_FLAG and value not in (0, 1):
+        raise _zmq_error(EINVAL, "Invalid argument: %s = %r (it takes 0 or 1)" % (o.name.decode(), value))
     if not (o.lowest <= value < limit):
         raise _zmq_error(EINVAL, "Invalid argument: %s = %r (it takes %d and up)" % (o.name.decode(), value, o.lowest))
     if o.kind == OPT_STORED:

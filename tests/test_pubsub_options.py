@@ -265,3 +265,107 @@ def test_manual_interop_py_xpub_zl_sub(zl_binds, link):
     xpub.setsockopt(pyzmq.SUBSCRIBE, b"t")
     xpub.send(b"t 1")
     assert recv_serving(sub, xpub) == b"t 1"
+
+
+# --- CONFLATE -----------------------------------------------------------------
+
+
+def recv_until(sock, last, *others):
+    """Every message up to ``last``, in order (CONFLATE may skip any before it)."""
+    got = []
+    while not got or got[-1] != last:
+        got.append(recv_serving(sock, *others))
+    return got
+
+
+def numbered(got):
+    return [int(m.rsplit(b" ", 1)[1]) for m in got]
+
+
+@pytest.mark.parametrize("kinds", [("PUSH", "PULL"), ("DEALER", "DEALER")])
+def test_conflate_receiver_keeps_only_the_newest(zl, ctx, endpoint, transport, bound, kinds):
+    """zmq_setsockopt(3): "a socket shall keep only one message in its inbound
+    ... queue, this message being the last message received". A burst sent
+    before the receiver reads reaches it as a few messages at most, the last
+    one always, in order. (The conflating socket connects: over inproc, libzmq
+    conflates only a pipe whose connecting socket set CONFLATE.)"""
+    sender = ctx.socket(getattr(zl, kinds[0]))
+    receiver = ctx.socket(getattr(zl, kinds[1]))
+    receiver.setsockopt(zl.CONFLATE, 1)
+    receiver.setsockopt(zl.RCVHWM, 1)           # ignored with CONFLATE
+    receiver.connect(bound(sender, endpoint(transport)))
+    sender.send(b"m 0")
+    assert recv_serving(receiver, sender) == b"m 0"    # connected
+    for i in range(1, 1001):
+        sender.send(b"m %d" % i)
+    got = numbered(recv_until(receiver, b"m 1000", sender))
+    assert got == sorted(set(got)) and len(got) < 100, got
+    assert_no_message(receiver, 50)
+
+
+@pytest.mark.parametrize("transport", ["tcp", "ipc"])
+def test_conflate_sender_queues_only_the_newest_while_no_peer(zl, ctx, endpoint, transport, ipc_dir):
+    """ "... in its ... outbound queue, ... the last message to be sent": a
+    PUSH with no peer yet keeps one message, the newest (ignoring SNDHWM)."""
+    from helpers import free_tcp_endpoint
+
+    addr = free_tcp_endpoint() if transport == "tcp" else endpoint("ipc")
+    push = ctx.socket(zl.PUSH)
+    push.setsockopt(zl.CONFLATE, 1)
+    push.setsockopt(zl.SNDHWM, 1)
+    push.connect(addr)
+    for i in range(5):
+        push.send(b"m %d" % i, zl.NOBLOCK)
+    pull = ctx.socket(zl.PULL)
+    pull.bind(addr)
+    assert recv(pull) == b"m 4"
+    assert_no_message(pull, 100)
+
+
+def test_conflate_subscriber_keeps_the_newest(zl, ctx, endpoint, transport, bound):
+    pub = ctx.socket(zl.PUB)
+    pub.setsockopt(zl.SNDHWM, 0)                # the burst is not dropped on its way
+    sub = ctx.socket(zl.SUB)
+    sub.setsockopt(zl.CONFLATE, 1)
+    sub.connect(bound(pub, endpoint(transport)))
+    sync_subscription(zl, pub, sub, b"t")
+    for i in range(1000):
+        pub.send(b"t %d" % i)
+        pub.send(b"other %d" % i)           # not subscribed: does not displace it
+    got = numbered(recv_until(sub, b"t 999", pub))
+    assert got == sorted(set(got)) and len(got) < 100, got
+    assert_no_message(sub, 50)
+
+
+def test_conflate_option(zl, ctx):
+    """A 0/1 int, read back; accepted by any socket type (libzmq applies it to
+    PUSH, PULL, PUB, SUB and DEALER only)."""
+    for kind in (zl.PULL, zl.REQ, zl.ROUTER, zl.XPUB):
+        sock = ctx.socket(kind)
+        assert sock.getsockopt(zl.CONFLATE) == 0
+        sock.setsockopt(zl.CONFLATE, 1)
+        assert sock.getsockopt(zl.CONFLATE) == 1
+        einval(zl, sock.setsockopt, zl.CONFLATE, 2)
+        einval(zl, sock.setsockopt, zl.CONFLATE, -1)
+        sock.setsockopt(zl.CONFLATE, False)
+        assert sock.conflate == 0
+
+
+def test_conflate_interop_zl_pull(zl_binds, link):
+    pull, push = link("PULL", "PUSH", zl_opts={"CONFLATE": 1})
+    push.send(b"m 0")
+    assert recv_serving(pull, push) == b"m 0"
+    for i in range(1, 1001):
+        push.send(b"m %d" % i)
+    got = numbered(recv_until(pull, b"m 1000", push))
+    assert got == sorted(set(got)) and len(got) < 100, got
+
+
+def test_conflate_interop_py_pull(zl_binds, link):
+    push, pull = link("PUSH", "PULL", py_opts={"CONFLATE": 1})
+    push.send(b"m 0")
+    assert recv_serving(pull, push) == b"m 0"
+    for i in range(1, 1001):
+        push.send(b"m %d" % i)
+    got = numbered(recv_until(pull, b"m 1000", push))
+    assert got == sorted(set(got)) and len(got) < 100, got

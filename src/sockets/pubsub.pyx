@@ -187,7 +187,7 @@ cdef int pub_send(zl_socket *s) noexcept nogil:
     pub_process_input(s)
     for i in range(s.npipes):
         p = s.pipes[i]
-        if p.active and not p.dead and p.out.msgs < s.sndhwm \
+        if p.active and not p.dead and (p.out.msgs < s.sndhwm or sock_conflates(s, T_CONFLATE_OUT)) \
                 and sublist_match(&p.subs, s.tx.head.data, s.tx.head.size):
             if last >= 0 and queue_copy(&copy, &s.tx) == 0:
                 pipe_push_msg(s.pipes[last], &copy)
@@ -222,7 +222,7 @@ cdef int sub_filter_inq(zl_socket *s) noexcept nogil:
     cdef zl_pipe *p
     for i in range(s.fq.active - 1, -1, -1):     # downwards: an emptied pipe goes behind
         p = s.fq.items[i]
-        while p.inq.msgs > 0 and not sublist_match(&s.subs, p.inq.head.data, p.inq.head.size):
+        while p.inq.msgs > 0 and not sub_wants(s, p.inq.head):
             queue_drop_msg(&p.inq)
         if p.inq.msgs == 0:
             pipe_after_read(p)

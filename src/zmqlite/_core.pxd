@@ -69,6 +69,8 @@ cdef struct zl_pipe:
     int active                # a peer is attached (handshake done / inproc peer linked)
     int dead                  # bind-side peer gone: no more sends, freed once inq is drained
     int in_paused             # its connection stopped reading: inq reached RCVHWM
+    int out_cut               # its connection took the first frames of out's first message
+                              # and not the rest yet (CONFLATE must not drop that one)
     zl_conn *conn             # live connection or NULL
     zl_pipe *peer             # inproc: the pipe of the other socket, or NULL
     zl_endpoint *ep           # connect-side: the endpoint record owning this pipe
@@ -165,6 +167,7 @@ cdef struct zl_socket:
     int xpub_from_cap
     # options
     int sndhwm, rcvhwm, linger, rcvtimeo, sndtimeo
+    int conflate              # CONFLATE: one message per pipe and direction (sock_conflates)
     int sndbuf, rcvbuf        # kernel buffer sizes for new connections, -1 default, 0 the OS's
     int reconnect_ivl, reconnect_ivl_max, backlog, ipv6, immediate, handshake_ivl
     int heartbeat_ivl         # ms between PINGs, 0 = none
