@@ -369,3 +369,23 @@ def test_conflate_interop_py_pull(zl_binds, link):
         push.send(b"m %d" % i)
     got = numbered(recv_until(pull, b"m 1000", push))
     assert got == sorted(set(got)) and len(got) < 100, got
+
+
+@pytest.mark.zmqlite_only(reason="libzmq applies only the connecting socket's CONFLATE to an inproc "
+                          "pipe, and its conflating inproc PUSH connected before the bind delivers nothing")
+def test_conflate_inproc_each_sockets_own_setting(zl, ctx, endpoint):
+    addr = endpoint("inproc")
+    push = ctx.socket(zl.PUSH)
+    push.setsockopt(zl.CONFLATE, 1)
+    push.connect(addr)
+    for i in range(5):
+        push.send(b"m %d" % i, zl.NOBLOCK)
+    pull = ctx.socket(zl.PULL)
+    pull.setsockopt(zl.CONFLATE, 1)
+    pull.bind(addr)
+    assert recv(pull) == b"m 4"
+    push.setsockopt(zl.CONFLATE, 0)
+    for i in range(5, 1000):
+        push.send(b"m %d" % i)
+    assert recv(pull) == b"m 999"       # the binding PULL conflates too
+    assert_no_message(pull, 50)
