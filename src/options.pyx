@@ -108,7 +108,6 @@ _fixed_option(96, "MULTICAST_LOOP", 1, 1)
 _fixed_option(51, "PROBE_ROUTER", 0, 0)
 _fixed_option(52, "REQ_CORRELATE", 0, 0)
 _fixed_option(53, "REQ_RELAXED", 0, 0)
-_fixed_option(69, "XPUB_NODROP", 0, 0)
 _fixed_option(97, "ROUTER_NOTIFY", 0, 1)
 
 cdef zl_fixed_option *fixed_option(int option) noexcept nogil:
@@ -378,7 +377,7 @@ cdef set_welcome_option(zl_socket *s, bytes b):
     free(old)
 
 cdef set_publisher_flag(zl_socket *s, int option, value):
-    """XPUB_MANUAL: an int, 0 or more, any but 0 meaning on; write-only (as
+    """XPUB_MANUAL, XPUB_NODROP: an int, 0 or more, any but 0 meaning on; write-only (as
     libzmq's xpub.cpp)."""
     cdef zl_ctx *c = <zl_ctx *>s.ctx
     cdef int on
@@ -395,6 +394,9 @@ cdef set_publisher_flag(zl_socket *s, int option, value):
     pthread_mutex_lock(&c.lock)
     if option == ZL_OPT_XPUB_MANUAL:
         s.xpub_manual = on
+    else:
+        s.xpub_nodrop = on
+        sock_signal(s)      # a sender waiting for room goes on (and drops) when it is off
     pthread_mutex_unlock(&c.lock)
 
 cdef set_manual_subscription(zl_socket *s, int option, bytes b):

@@ -657,7 +657,7 @@ cdef class Socket:
         if option in SECURITY_OPTIONS:
             set_security_option(s, option, value)
             return
-        if option == ZL_OPT_XPUB_MANUAL:
+        if option == ZL_OPT_XPUB_MANUAL or option == ZL_OPT_XPUB_NODROP:
             set_publisher_flag(s, option, value)
             return
         if option == ZL_OPT_XPUB_WELCOME_MSG:

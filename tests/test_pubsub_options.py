@@ -389,3 +389,125 @@ def test_conflate_inproc_each_sockets_own_setting(zl, ctx, endpoint):
         push.send(b"m %d" % i)
     assert recv(pull) == b"m 999"       # the binding PULL conflates too
     assert_no_message(pull, 50)
+
+
+# --- XPUB_NODROP --------------------------------------------------------------
+
+
+def fill_until_eagain(zl, pub, body, most=5000):
+    """Sends body with NOBLOCK until EAGAIN; how many went."""
+    for sent in range(most):
+        try:
+            pub.send(body, zl.NOBLOCK)
+        except zl.Again:
+            return sent
+    raise AssertionError(f"no EAGAIN after {most} messages")
+
+
+def drain(sock, timeout=300):
+    got = []
+    while sock.poll(timeout, pyzmq.POLLIN):
+        got.append(sock.recv(pyzmq.NOBLOCK))
+    return got
+
+
+def nodrop_fill_and_drain(zl, xpub, sub, transport):
+    """A subscriber that does not read: the publisher's sends fail with EAGAIN
+    once its pipe is full, and every message sent arrives."""
+    body = b"a" + (b"x" * 65535 if transport != "inproc" else b"")
+    sent = fill_until_eagain(zl, xpub, body)
+    assert sent >= 2
+    if transport == "inproc":
+        assert sent == 4                # SNDHWM + RCVHWM, as libzmq's inproc pipe
+    received = 0
+    while received < sent:              # read it all; a blocking send goes once there is room
+        received += len(drain(sub, 100))
+    assert received == sent
+    xpub.send(b"a last")
+    assert recv(sub) == b"a last"
+
+
+@pytest.mark.parametrize("kind", ["XPUB", "PUB"])
+def test_nodrop_send_fails_at_the_hwm_instead_of_dropping(zl, ctx, endpoint, transport, bound, kind):
+    """zmq_setsockopt(3): "returns an 'EAGAIN' error code if the SNDHWM is
+    reached and ZMQ_DONTWAIT was used"; nothing is dropped, and a subscriber
+    the message does not match is not in the way."""
+    xpub = ctx.socket(getattr(zl, kind))
+    xpub.setsockopt(zl.XPUB_NODROP, 1)
+    xpub.setsockopt(zl.SNDHWM, 2)
+    xpub.setsockopt(zl.SNDBUF, 65536)
+    xpub.setsockopt(zl.SNDTIMEO, 5000)
+    addr = bound(xpub, endpoint(transport))
+    sub = ctx.socket(zl.SUB)
+    sub.setsockopt(zl.RCVHWM, 2)
+    sub.setsockopt(zl.RCVBUF, 65536)
+    sub.connect(addr)
+    other = ctx.socket(zl.SUB)
+    other.connect(addr)
+    sync_subscription(zl, xpub, sub, b"a")
+    sync_subscription(zl, xpub, other, b"b")
+    drain(xpub, 0)      # an XPUB's subscription messages
+    body = b"a" + (b"x" * 65535 if transport != "inproc" else b"")
+    sent = fill_until_eagain(zl, xpub, body)
+    xpub.send(b"b other", zl.NOBLOCK)   # the full subscriber does not want it
+    assert recv(other) == b"b other"
+    if transport == "inproc":
+        assert sent == 4                # SNDHWM + RCVHWM, as libzmq's inproc pipe
+        xpub.setsockopt(zl.SNDTIMEO, 100)
+        with pytest.raises(zl.Again):
+            xpub.send(body)             # blocks, up to SNDTIMEO
+        xpub.setsockopt(zl.SNDTIMEO, 5000)
+    received = 0
+    while received < sent:
+        received += len(drain(sub, 100))
+    assert received == sent             # none was dropped
+    xpub.send(b"a last")                # room again
+    assert recv(sub) == b"a last"
+
+
+def test_nodrop_blocking_send_waits_for_room(zl, ctx, endpoint, bound):
+    import threading
+
+    xpub = ctx.socket(zl.XPUB)
+    xpub.setsockopt(zl.XPUB_NODROP, 1)
+    xpub.setsockopt(zl.SNDHWM, 1)
+    addr = bound(xpub, endpoint("inproc"))
+    sub = ctx.socket(zl.SUB)
+    sub.setsockopt(zl.RCVHWM, 1)
+    sub.setsockopt(zl.SUBSCRIBE, b"")
+    sub.connect(addr)
+    assert recv(xpub) == b"\x01"
+    assert fill_until_eagain(zl, xpub, b"m") == 2
+    reader = threading.Timer(0.2, lambda: sub.recv())
+    reader.start()
+    xpub.setsockopt(zl.SNDTIMEO, 5000)
+    xpub.send(b"after")                 # returns once the reader made room
+    reader.join()
+    assert drain(sub, 100) == [b"m", b"after"]
+
+
+def test_nodrop_option_rules(zl, ctx):
+    for kind in (zl.XPUB, zl.PUB):
+        sock = ctx.socket(kind)
+        sock.setsockopt(zl.XPUB_NODROP, 1)
+        sock.setsockopt(zl.XPUB_NODROP, 2)
+        einval(zl, sock.setsockopt, zl.XPUB_NODROP, -1)
+        einval(zl, sock.getsockopt, zl.XPUB_NODROP)
+    for kind in (zl.SUB, zl.XSUB, zl.PUSH):
+        einval(zl, ctx.socket(kind).setsockopt, zl.XPUB_NODROP, 1)
+
+
+@pytest.mark.parametrize("zl_publishes", [True, False])
+def test_nodrop_interop(zl, zl_binds, link, wire_transport, zl_publishes):
+    pub_opts = {"XPUB_NODROP": 1, "SNDHWM": 2, "SNDBUF": 65536, "SNDTIMEO": 5000}
+    sub_opts = {"SUBSCRIBE": b"a", "RCVHWM": 2, "RCVBUF": 65536}
+    if zl_publishes:
+        xpub, sub = link("XPUB", "SUB", zl_opts=pub_opts, py_opts=sub_opts)
+        mod = zl
+    else:
+        sub, xpub = link("SUB", "XPUB", zl_opts=sub_opts, py_opts=pub_opts)
+        mod = pyzmq
+    assert recv_serving(xpub, sub) == b"\x01a"
+    sync_subscription(mod, xpub, sub, b"a", subscribe=False)
+    drain(xpub, 50)     # libzmq's XPUB learns how much of the sync its peer read
+    nodrop_fill_and_drain(mod, xpub, sub, wire_transport)

@@ -178,6 +178,41 @@ cdef void pub_process_input(zl_socket *s) noexcept nogil:
                 queue_clear(&msg)
         pipe_after_read(p)
 
+cdef inline int pub_wants(zl_socket *s, zl_pipe *p, zl_frame *f) noexcept nogil:
+    """Whether subscriber p gets the message starting with frame f."""
+    return p.active and not p.dead and sublist_match(&p.subs, f.data, f.size)
+
+cdef inline int pub_room(zl_socket *s, zl_pipe *p) noexcept nogil:
+    return p.out.msgs < s.sndhwm or sock_conflates(s, T_CONFLATE_OUT)
+
+cdef int pub_first_send(zl_socket *s, zl_frame *f) noexcept nogil:
+    """XPUB_NODROP: EAGAIN while a subscriber the message goes to is at
+    SNDHWM (libzmq's check_hwm); that one is remembered for POLLOUT."""
+    cdef int i
+    if not s.xpub_nodrop:
+        return 0
+    pub_process_input(s)
+    for i in range(s.npipes):
+        if pub_wants(s, s.pipes[i], f) and not pub_room(s, s.pipes[i]):
+            s.xpub_full = s.pipes[i]
+            return EAGAIN
+    return 0
+
+cdef int pub_has_out(zl_socket *s) noexcept nogil:
+    """POLLOUT: always, as libzmq, but with XPUB_NODROP not while the
+    subscriber that made a send fail is still at SNDHWM: a blocked send()
+    then sleeps until that one has room, instead of spinning."""
+    cdef zl_pipe *p = s.xpub_full
+    if p != NULL and s.xpub_nodrop and p.active and not p.dead and not pub_room(s, p):
+        return 0
+    s.xpub_full = NULL
+    return 1
+
+cdef void pub_pipe_gone(zl_socket *s, zl_pipe *p) noexcept nogil:
+    if s.xpub_full == p:
+        s.xpub_full = NULL
+        sock_signal(s)
+
 cdef int pub_send(zl_socket *s) noexcept nogil:
     """Sends the message in s.tx to every subscriber whose prefixes match its
     first frame and that has room; the last one gets the original frames."""
@@ -187,8 +222,7 @@ cdef int pub_send(zl_socket *s) noexcept nogil:
     pub_process_input(s)
     for i in range(s.npipes):
         p = s.pipes[i]
-        if p.active and not p.dead and (p.out.msgs < s.sndhwm or sock_conflates(s, T_CONFLATE_OUT)) \
-                and sublist_match(&p.subs, s.tx.head.data, s.tx.head.size):
+        if pub_wants(s, p, s.tx.head) and pub_room(s, p):
             if last >= 0 and queue_copy(&copy, &s.tx) == 0:
                 pipe_push_msg(s.pipes[last], &copy)
             last = i
@@ -257,6 +291,7 @@ cdef void xpub_pipe_gone(zl_socket *s, zl_pipe *p) noexcept nogil:
     each topic it asked for is cancelled, and SUBSCRIBE has no target until
     the next request is received (libzmq's send_unsubscription)."""
     cdef int i
+    pub_pipe_gone(s, p)
     for i in range(s.xpub_from_n):      # its requests still queued have no pipe now
         if s.xpub_from[(s.xpub_from_head + i) % s.xpub_from_cap] == p:
             s.xpub_from[(s.xpub_from_head + i) % s.xpub_from_cap] = NULL

@@ -29,7 +29,7 @@ cdef unsigned _types(int a, int b=-1, int c=-1) noexcept nogil:
 socket_type_set(ZL_PAIR, "PAIR", _types(ZL_PAIR), T_SEND | T_RECV | T_ONE_PEER | T_INLINE,
                 first_send_when_room, pair_send, NULL, fq_recv, fq_has_message, pair_has_out, NULL)
 socket_type_set(ZL_PUB, "PUB", _types(ZL_SUB, ZL_XSUB), T_SEND | T_PUBLISHER | T_CONFLATE_OUT,
-                NULL, pub_send, NULL, NULL, NULL, always, NULL, pub_greet)
+                pub_first_send, pub_send, NULL, NULL, NULL, pub_has_out, pub_pipe_gone, pub_greet)
 socket_type_set(ZL_SUB, "SUB", _types(ZL_PUB, ZL_XPUB),
                 T_RECV | T_SUBSCRIBER | T_SUBSCRIBE_OPTION | T_CONFLATE_IN,
                 NULL, NULL, NULL, sub_recv, sub_filter_inq, NULL, NULL, sub_send_all)
@@ -48,7 +48,7 @@ socket_type_set(ZL_PULL, "PULL", _types(ZL_PUSH), T_RECV | T_CONFLATE_IN,
 socket_type_set(ZL_PUSH, "PUSH", _types(ZL_PULL), T_SEND | T_LB | T_CONFLATE_OUT,
                 first_send_when_room, lb_send, NULL, NULL, NULL, lb_has_room, NULL)
 socket_type_set(ZL_XPUB, "XPUB", _types(ZL_SUB, ZL_XSUB), T_SEND | T_RECV | T_PUBLISHER,
-                NULL, pub_send, NULL, xpub_recv, xpub_has_in, always, xpub_pipe_gone, pub_greet)
+                pub_first_send, pub_send, NULL, xpub_recv, xpub_has_in, pub_has_out, xpub_pipe_gone, pub_greet)
 socket_type_set(ZL_XSUB, "XSUB", _types(ZL_PUB, ZL_XPUB), T_SEND | T_RECV | T_SUBSCRIBER,
                 NULL, xsub_send, NULL, fq_recv, fq_has_message, always, NULL, sub_send_all)
 socket_type_set(ZL_STREAM, "STREAM", 0, T_SEND | T_RECV | T_ROUTER | T_RAW,

@@ -158,6 +158,9 @@ cdef struct zl_socket:
     int xpub_verbose          # XPUB_VERBOSE: pass duplicate subscriptions up
     unsigned char *xpub_welcome   # XPUB_WELCOME_MSG (PUB/XPUB): a copy goes first to each new
     size_t xpub_welcome_len   # peer (malloc'ed; NULL and 0: none)
+    int xpub_nodrop           # XPUB_NODROP: EAGAIN (or wait) when a subscriber is at SNDHWM
+    zl_pipe *xpub_full        # XPUB_NODROP: the subscriber that made the last send wait, or
+                              # NULL; POLLOUT is off while it has no room
     int xpub_manual           # XPUB_MANUAL: requests go to the application only, which applies
                               # them with SUBSCRIBE/UNSUBSCRIBE on the XPUB (to xpub_last)
     zl_pipe *xpub_last        # XPUB_MANUAL: the pipe of the request recv() gave last, or NULL
