@@ -62,6 +62,7 @@ _int_option(ZL_OPT_STREAM_NOTIFY, "STREAM_NOTIFY", OPT_BOOL, 0, _at(&_layout.str
 _int_option(ZL_OPT_HEARTBEAT_IVL, "HEARTBEAT_IVL", OPT_INT, 0, _at(&_layout.heartbeat_ivl))
 _int_option(ZL_OPT_HEARTBEAT_TTL, "HEARTBEAT_TTL", OPT_INT, 0, _at(&_layout.heartbeat_ttl))
 _int_option(ZL_OPT_HEARTBEAT_TIMEOUT, "HEARTBEAT_TIMEOUT", OPT_INT, -1, _at(&_layout.heartbeat_timeout))
+_int_option(ZL_OPT_INVERT_MATCHING, "INVERT_MATCHING", OPT_BOOL, -(1LL << 31), _at(&_layout.invert_matching))
 _int_option(ZL_OPT_CONFLATE, "CONFLATE", OPT_FLAG, 0, _at(&_layout.conflate), 1)
 # stored only (README's compatibility table says why each has no effect yet)
 _int_option(ZL_OPT_AFFINITY, "AFFINITY", OPT_STORED, -(1LL << 62), 0, 0, 0)
@@ -98,7 +99,6 @@ cdef void _fixed_option(int option, const char *name, long long default, int rea
     FIXED_OPTIONS[N_FIXED_OPTIONS].readable = readable
     N_FIXED_OPTIONS += 1
 
-_fixed_option(74, "INVERT_MATCHING", 0, 1)
 _fixed_option(81, "THREAD_SAFE", 0, 1)            # read-only in libzmq too
 _fixed_option(84, "MULTICAST_MAXTPDU", 1500, 1)   # pgm/norm transports: none here
 _fixed_option(89, "USE_FD", -1, 1)

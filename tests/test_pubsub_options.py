@@ -511,3 +511,72 @@ def test_nodrop_interop(zl, zl_binds, link, wire_transport, zl_publishes):
     sync_subscription(mod, xpub, sub, b"a", subscribe=False)
     drain(xpub, 50)     # libzmq's XPUB learns how much of the sync its peer read
     nodrop_fill_and_drain(mod, xpub, sub, wire_transport)
+
+
+# --- INVERT_MATCHING ----------------------------------------------------------
+
+
+def inverted_pair(zl, ctx, endpoint, transport, bound, pub_inverts=True, sub_kind="SUB", sub_inverts=True):
+    xpub = ctx.socket(zl.XPUB)
+    xpub.setsockopt(zl.INVERT_MATCHING, int(pub_inverts))
+    sub = ctx.socket(getattr(zl, sub_kind))
+    sub.setsockopt(zl.INVERT_MATCHING, int(sub_inverts))
+    sub.connect(bound(xpub, endpoint(transport)))
+    if sub_kind == "SUB":
+        sub.setsockopt(zl.SUBSCRIBE, b"a")
+    else:
+        sub.send(b"\x01a")
+    assert recv_serving(xpub, sub) == b"\x01a"     # the subscription is applied
+    for topic in (b"a 1", b"b 1", b"ab", b"c 1"):
+        xpub.send(topic)
+    return xpub, sub
+
+
+def test_invert_matching_both_ends(zl, ctx, endpoint, transport, bound):
+    """zmq_setsockopt(3): the publisher sends to "all connected sockets
+    'except' those subscribed to a prefix that matches the message", and the
+    SUB receives "only incoming messages that do 'not' match"."""
+    xpub, sub = inverted_pair(zl, ctx, endpoint, transport, bound)
+    assert [recv(sub), recv(sub)] == [b"b 1", b"c 1"]
+    assert_no_message(sub, 50)
+
+
+@pytest.mark.parametrize("pub_inverts", [True, False])
+def test_invert_matching_on_one_end_only_delivers_nothing(zl, ctx, endpoint, transport, bound, pub_inverts):
+    """ "all 'SUB' sockets connecting to it must also have the option set to
+    1. Failure to do so will have the 'SUB' sockets reject everything"."""
+    xpub, sub = inverted_pair(zl, ctx, endpoint, transport, bound, pub_inverts=pub_inverts,
+                              sub_inverts=not pub_inverts)
+    assert_no_message(sub, 200)
+
+
+def test_invert_matching_to_an_xsub(zl, ctx, endpoint, transport, bound):
+    """ "'XSUB' sockets do not need to do this because they do not filter"."""
+    xpub, xsub = inverted_pair(zl, ctx, endpoint, transport, bound, sub_kind="XSUB", sub_inverts=False)
+    assert [recv(xsub), recv(xsub)] == [b"b 1", b"c 1"]
+
+
+def test_invert_matching_option(zl, ctx):
+    """An int on any socket type, read back as 0 or 1 (libzmq's relaxed bool)."""
+    for kind in (zl.PUB, zl.SUB, zl.XSUB, zl.PUSH, zl.DEALER):
+        sock = ctx.socket(kind)
+        assert sock.getsockopt(zl.INVERT_MATCHING) == 0
+        sock.setsockopt(zl.INVERT_MATCHING, -1)
+        assert sock.getsockopt(zl.INVERT_MATCHING) == 1
+        sock.setsockopt(zl.INVERT_MATCHING, 7)
+        assert sock.getsockopt(zl.INVERT_MATCHING) == 1
+        sock.setsockopt(zl.INVERT_MATCHING, 0)
+        assert sock.invert_matching == 0
+
+
+@pytest.mark.parametrize("zl_publishes", [True, False])
+def test_invert_matching_interop(zl_binds, link, zl_publishes):
+    opts = {"INVERT_MATCHING": 1}
+    if zl_publishes:
+        xpub, sub = link("XPUB", "SUB", zl_opts=opts, py_opts=dict(opts, SUBSCRIBE=b"a"))
+    else:
+        sub, xpub = link("SUB", "XPUB", zl_opts=dict(opts, SUBSCRIBE=b"a"), py_opts=opts)
+    assert recv_serving(xpub, sub) == b"\x01a"
+    for topic in (b"a 1", b"b 1", b"ab", b"c 1"):
+        xpub.send(topic)
+    assert [recv(sub), recv(sub)] == [b"b 1", b"c 1"]

@@ -179,8 +179,9 @@ cdef void pub_process_input(zl_socket *s) noexcept nogil:
         pipe_after_read(p)
 
 cdef inline int pub_wants(zl_socket *s, zl_pipe *p, zl_frame *f) noexcept nogil:
-    """Whether subscriber p gets the message starting with frame f."""
-    return p.active and not p.dead and sublist_match(&p.subs, f.data, f.size)
+    """Whether subscriber p gets the message starting with frame f (with
+    INVERT_MATCHING, whether none of its prefixes matches)."""
+    return p.active and not p.dead and sublist_match(&p.subs, f.data, f.size) != s.invert_matching
 
 cdef inline int pub_room(zl_socket *s, zl_pipe *p) noexcept nogil:
     return p.out.msgs < s.sndhwm or sock_conflates(s, T_CONFLATE_OUT)

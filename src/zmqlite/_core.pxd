@@ -170,6 +170,7 @@ cdef struct zl_socket:
     int xpub_from_cap
     # options
     int sndhwm, rcvhwm, linger, rcvtimeo, sndtimeo
+    int invert_matching       # INVERT_MATCHING: PUB/XPUB send to, SUB keeps, what does not match
     int conflate              # CONFLATE: one message per pipe and direction (sock_conflates)
     int sndbuf, rcvbuf        # kernel buffer sizes for new connections, -1 default, 0 the OS's
     int reconnect_ivl, reconnect_ivl_max, backlog, ipv6, immediate, handshake_ivl
