@@ -47,6 +47,7 @@
 #define ZL_OPT_XPUB_MANUAL 71
 #define ZL_OPT_XPUB_WELCOME_MSG 72
 #define ZL_OPT_INVERT_MATCHING 74
+#define ZL_OPT_BINDTODEVICE 92
 #define ZL_OPT_IPV6 42
 #define ZL_OPT_IPV4ONLY 31  /* deprecated: IPV6 inverted */
 #define ZL_OPT_MECHANISM 43

@@ -110,8 +110,11 @@ cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     zl_set_nonblock(fd)
     if ep.transport == ZL_TCP:
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))
-    rc = connect(fd, <sockaddr *>&ep.addr, ep.addrlen)
-    delayed = rc < 0 and (errno == EINPROGRESS or errno == EAGAIN)
+    if ep.transport == ZL_TCP and ep.bind_device[0] != 0 and zl_bind_to_device(fd, ep.bind_device) < 0:
+        rc, delayed = -1, 0     # (an interface that is not there yet may come: retried)
+    else:
+        rc = connect(fd, <sockaddr *>&ep.addr, ep.addrlen)
+        delayed = rc < 0 and (errno == EINPROGRESS or errno == EAGAIN)
     if (rc < 0 and not delayed) or conn_new(c, ep.sock, fd, ep, NULL) == NULL:
         monitor_event_nolock(c, ep.sock, ZL_EVENT_CLOSED, fd, ep.endpoint)
         close(fd)

@@ -412,3 +412,50 @@ cdef set_manual_subscription(zl_socket *s, int option, bytes b):
     if not manual:
         raise _zmq_error(EINVAL, "Invalid argument: %s on a %s needs XPUB_MANUAL"
                          % (option_name(option), SOCKET_TYPES[s.type].name.decode()))
+
+# ------------------------------------------------ bytes options not implemented
+# libzmq's bytes-valued options that zmqlite does not implement: option ->
+# (name, what libzmq 4.3.5 makes of it, README's reason). "stable": libzmq
+# reads it back as b"" (and accepts b"" where "empty" says so, its default);
+# "draft": libzmq 4.3.5 as pyzmq ships it refuses it (EINVAL) both ways;
+# "absent": a stable option of a libzmq feature pyzmq's build leaves out.
+cdef dict UNIMPLEMENTED_BYTES = {
+    68: ("SOCKS_PROXY", "stable", "no SOCKS proxy"),
+    99: ("SOCKS_USERNAME", "stable empty", "no SOCKS proxy"),
+    100: ("SOCKS_PASSWORD", "stable empty", "no SOCKS proxy"),
+    38: ("TCP_ACCEPT_FILTER", "absent", "deprecated in libzmq"),
+    63: ("GSSAPI_PRINCIPAL", "absent", "no GSSAPI mechanism"),
+    64: ("GSSAPI_SERVICE_PRINCIPAL", "absent", "no GSSAPI mechanism"),
+    95: ("METADATA", "draft", "a DRAFT option of libzmq 4.3.5"),
+    103: ("WSS_KEY_PEM", "draft", "a DRAFT option of libzmq 4.3.5 (no ws/wss transports)"),
+    104: ("WSS_CERT_PEM", "draft", "a DRAFT option of libzmq 4.3.5 (no ws/wss transports)"),
+    105: ("WSS_TRUST_PEM", "draft", "a DRAFT option of libzmq 4.3.5 (no ws/wss transports)"),
+    106: ("WSS_HOSTNAME", "draft", "a DRAFT option of libzmq 4.3.5 (no ws/wss transports)"),
+    110: ("HELLO_MSG", "draft", "a DRAFT option of libzmq 4.3.5"),
+    111: ("DISCONNECT_MSG", "draft", "a DRAFT option of libzmq 4.3.5"),
+    114: ("HICCUP_MSG", "draft", "a DRAFT option of libzmq 4.3.5"),
+}
+
+cdef object _unimplemented_bytes_error(int option):
+    name, kind, why = UNIMPLEMENTED_BYTES[option]
+    return _zmq_error(EINVAL, "Invalid argument: zmqlite does not implement %s (%s; see the README)"
+                      % (name, why))
+
+cdef set_unimplemented_bytes(int option, value):
+    """setsockopt of one of them: bytes, as pyzmq (TypeError otherwise), then
+    EINVAL naming it; b"" is accepted where it is libzmq's default and libzmq
+    takes it, as the fixed options accept their default."""
+    name, kind, why = UNIMPLEMENTED_BYTES[option]
+    if isinstance(value, str):
+        raise TypeError("unicode not allowed, use setsockopt_string")
+    if not isinstance(value, bytes):
+        raise TypeError("%s takes bytes, got: %r" % (name, value))
+    if value == b"" and kind == "stable empty":
+        return
+    raise _unimplemented_bytes_error(option)
+
+cdef object get_unimplemented_bytes(int option):
+    name, kind, why = UNIMPLEMENTED_BYTES[option]
+    if kind.startswith("stable"):
+        return b""
+    raise _unimplemented_bytes_error(option)

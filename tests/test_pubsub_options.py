@@ -580,3 +580,83 @@ def test_invert_matching_interop(zl_binds, link, zl_publishes):
     for topic in (b"a 1", b"b 1", b"ab", b"c 1"):
         xpub.send(topic)
     assert [recv(sub), recv(sub)] == [b"b 1", b"c 1"]
+
+
+# --- bytes options: BINDTODEVICE, and those zmqlite does not implement --------
+
+
+def test_bindtodevice_loopback(zl, ctx):
+    """SO_BINDTODEVICE on the tcp sockets of bind() and connect()."""
+    import errno
+
+    pull = ctx.socket(zl.PULL)
+    assert pull.getsockopt(zl.BINDTODEVICE) == b""
+    pull.setsockopt(zl.BINDTODEVICE, b"lo")
+    assert pull.getsockopt(zl.BINDTODEVICE) == b"lo"
+    try:
+        pull.bind("tcp://127.0.0.1:*")
+    except zl.ZMQError as e:
+        if e.errno in (errno.EPERM, errno.ENOTSUP):
+            pytest.skip(f"SO_BINDTODEVICE not allowed here: {e}")
+        raise
+    push = ctx.socket(zl.PUSH)
+    push.setsockopt(zl.BINDTODEVICE, b"lo")
+    push.connect(pull.getsockopt(zl.LAST_ENDPOINT).decode())
+    push.send(b"through lo")
+    assert recv(pull) == b"through lo"
+
+
+def test_bindtodevice_no_such_interface(zl, ctx, endpoint):
+    """bind() fails with ENODEV; a connect() keeps retrying and delivers
+    nothing; ipc is not concerned."""
+    import errno
+
+    pull = ctx.socket(zl.PULL)
+    addr = pull.bind_to_random_port("tcp://127.0.0.1")
+    sock = ctx.socket(zl.PUSH)
+    sock.setsockopt(zl.BINDTODEVICE, b"nosuchdev0")
+    with pytest.raises(zl.ZMQError) as info:
+        sock.bind("tcp://127.0.0.1:*")
+    assert info.value.errno == errno.ENODEV
+    sock.bind(endpoint("ipc"))
+    sock.connect(f"tcp://127.0.0.1:{addr}")
+    sock.send(b"lost", zl.NOBLOCK)
+    assert_no_message(pull, 300)
+
+
+def test_bindtodevice_option_values(zl, ctx):
+    sock = ctx.socket(zl.DEALER)
+    sock.setsockopt(zl.BINDTODEVICE, b"x" * 16)
+    einval(zl, sock.setsockopt, zl.BINDTODEVICE, b"x" * 17)
+    einval(zl, sock.setsockopt, zl.BINDTODEVICE, b"")
+    with pytest.raises(TypeError):
+        sock.setsockopt(zl.BINDTODEVICE, 1)
+    assert sock.getsockopt(zl.BINDTODEVICE) == b"x" * 16
+
+
+STABLE_BYTES = ["SOCKS_PROXY", "SOCKS_USERNAME", "SOCKS_PASSWORD"]
+DRAFT_BYTES = ["METADATA", "HELLO_MSG", "DISCONNECT_MSG", "HICCUP_MSG", "WSS_KEY_PEM", "WSS_HOSTNAME"]
+
+
+@pytest.mark.parametrize("name", STABLE_BYTES + DRAFT_BYTES)
+def test_bytes_options_take_bytes(zl, ctx, name):
+    """Each is a bytes option to pyzmq: an int is a TypeError, not EINVAL."""
+    sock = ctx.socket(zl.DEALER)
+    with pytest.raises(TypeError):
+        sock.setsockopt(getattr(zl, name), 1)
+    if name in STABLE_BYTES:
+        assert sock.getsockopt(getattr(zl, name)) == b""
+    else:
+        einval(zl, sock.getsockopt, getattr(zl, name))
+        einval(zl, sock.setsockopt, getattr(zl, name), b"x")
+
+
+@pytest.mark.zmqlite_only(reason="libzmq has a SOCKS client; zmqlite refuses the options, naming them")
+@pytest.mark.parametrize("name", STABLE_BYTES + DRAFT_BYTES)
+def test_bytes_options_not_implemented_say_so(zl, ctx, name):
+    sock = ctx.socket(zl.DEALER)
+    with pytest.raises(zl.ZMQError, match="zmqlite does not implement " + name) as info:
+        sock.setsockopt(getattr(zl, name), b"proxy.example:1080")
+    assert info.value.errno == zl.EINVAL
+    if name in ("SOCKS_USERNAME", "SOCKS_PASSWORD"):
+        sock.setsockopt(getattr(zl, name), b"")     # libzmq's default: nothing to do

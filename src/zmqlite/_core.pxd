@@ -116,6 +116,7 @@ cdef struct zl_endpoint:
     sockaddr_storage addr
     socklen_t addrlen
     char endpoint[300]        # as the user wrote it (for disconnect)
+    char bind_device[17]      # tcp: BINDTODEVICE as it was at connect() ("": none)
     long long retry_at        # monotonic ms of the next connect attempt, 0 = none (I/O thread only)
     zl_endpoint *retry_next   # in ctx.retrying while retry_at is set (I/O thread only)
     int cur_ivl               # current reconnect interval in ms (backoff)
@@ -171,6 +172,7 @@ cdef struct zl_socket:
     # options
     int sndhwm, rcvhwm, linger, rcvtimeo, sndtimeo
     int invert_matching       # INVERT_MATCHING: PUB/XPUB send to, SUB keeps, what does not match
+    char bind_device[17]      # BINDTODEVICE: the interface of its tcp sockets ("": any)
     int conflate              # CONFLATE: one message per pipe and direction (sock_conflates)
     int sndbuf, rcvbuf        # kernel buffer sizes for new connections, -1 default, 0 the OS's
     int reconnect_ivl, reconnect_ivl_max, backlog, ipv6, immediate, handshake_ivl
