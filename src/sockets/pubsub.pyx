@@ -5,10 +5,14 @@
 #   them as 0x01/0x00 messages for ZMTP 3.0 peers), and all of them again to
 #   each new peer. A cancel goes upstream only when its count reaches zero.
 # - PUB/XPUB keep each subscriber's prefixes as a set on its pipe and filter
-#   before sending; a subscriber at its HWM loses the message, nobody blocks.
-#   Subscriptions arrive in the pipes' inq (commands, or 0x01/0x00 messages
-#   from 3.0 peers and XSUB applications) and are applied before each send,
-#   poll and recv.
+#   before sending (INVERT_MATCHING: to those none of whose prefixes match);
+#   a subscriber at its HWM loses the message, nobody blocks, unless
+#   XPUB_NODROP refuses the send instead. Subscriptions arrive in the pipes'
+#   inq (commands, or 0x01/0x00 messages from 3.0 peers and XSUB
+#   applications) and are applied before each send, poll and recv; with
+#   XPUB_MANUAL they only go up to the application, which applies them
+#   itself (SUBSCRIBE on the XPUB, to the pipe of the request read last).
+# - A new peer of a PUB/XPUB gets XPUB_WELCOME_MSG first (pub_greet).
 # - Each subscriber's prefixes are an array sorted by (length, bytes): a
 #   message is matched with one binary search per distinct prefix length, and
 #   the array is trivial to walk when subscriptions are re-sent.
