@@ -28,6 +28,21 @@
 #define ZL_TCP_LOWAT 0
 #endif
 
+/* BINDTODEVICE: a tcp socket sends and receives through one interface only
+ * (Linux's SO_BINDTODEVICE; elsewhere binding and connecting fail ENOTSUP,
+ * as libzmq's). */
+static inline int zl_bind_to_device(int fd, const char *device)
+{
+#ifdef SO_BINDTODEVICE
+    return setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, device, (socklen_t)strlen(device));
+#else
+    (void)fd;
+    (void)device;
+    errno = ENOTSUP;
+    return -1;
+#endif
+}
+
 #define ZL_EV_IN 1
 #define ZL_EV_OUT 2
 #define ZL_EV_ERR 4

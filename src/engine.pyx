@@ -429,7 +429,8 @@ cdef void ctrl_put_latest(zl_queue *ctrl, zl_frame *cmd, const char *name) noexc
     cdef zl_frame **link = &ctrl.head
     cdef zl_frame *old
     while link[0] != NULL:
-        if command_is(link[0], name):
+        # (ctrl also holds a publisher's welcome message, which may look like one)
+        if (link[0].flags & ZL_FLAG_COMMAND) and command_is(link[0], name):
             old = link[0]
             cmd.next = old.next
             link[0] = cmd
@@ -545,8 +546,10 @@ cdef int conn_deliver(zl_ctx *c, zl_conn *conn, zl_queue *batch) noexcept nogil:
     if p.inq.msgs == 0:
         sock_signal(p.sock)
     queue_splice(&p.inq, batch)
+    if sock_conflates(p.sock, T_CONFLATE_IN):
+        pipe_conflate_in(p)     # and RCVHWM does not apply: never pause
     pipe_update(p)
-    if p.inq.msgs >= p.sock.rcvhwm:
+    if p.inq.msgs >= p.sock.rcvhwm and not sock_conflates(p.sock, T_CONFLATE_IN):
         p.in_paused = 1
         paused = 1
     pthread_mutex_unlock(&c.lock)
@@ -781,6 +784,7 @@ cdef int conn_fill(zl_ctx *c, zl_conn *conn) noexcept nogil:
         last = f
         f = f.next
     if last != NULL:
+        p.out_cut = (last.flags & ZL_FLAG_MORE) != 0
         p.out.head = last.next
         if p.out.head == NULL:
             p.out.tail = NULL
@@ -881,6 +885,10 @@ cdef void conn_requeue(zl_conn *conn, zl_pipe *p) noexcept nogil:
     # a message cut between `back` and p.out joins up again here
     queue_prepend(&p.out, &back)
     conn.taking_mid_msg = 0
+    p.out_cut = 0
+    if sock_conflates(p.sock, T_CONFLATE_OUT):
+        while p.out.msgs > 1:       # what was given back is older than what waited
+            queue_drop_msg(&p.out)
 
 cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
     """Closes the connection; a connect-side pipe keeps its messages and the

@@ -6,6 +6,7 @@
 cdef void inproc_link(zl_pipe *p, zl_socket *binder) noexcept nogil:
     """Joins connect-side inproc pipe p to a new pipe of the binding socket."""
     cdef zl_pipe *q
+    cdef zl_queue first
     if not types_compatible(p.sock.type, binder.type) or not sock_takes_another_peer(binder):
         return      # stays unconnected, waiting for another binder
     q = pipe_new(binder, 0)
@@ -21,9 +22,14 @@ cdef void inproc_link(zl_pipe *p, zl_socket *binder) noexcept nogil:
     q.peer = p
     p.active = q.active = 1
     sock_probe_peer(binder, q)
-    # out of memory, a subscriber's subscriptions may miss this peer
-    sock_greet_peer(p.sock, &p.out)
-    sock_greet_peer(binder, &q.out)
+    # what each says first goes before what a connect-side pipe queued while
+    # unlinked (a publisher's welcome message); out of memory, a subscriber's
+    # subscriptions may miss this peer
+    queue_init(&first)
+    sock_greet_peer(p.sock, &first)
+    queue_prepend(&p.out, &first)
+    sock_greet_peer(binder, &first)
+    queue_prepend(&q.out, &first)
     inproc_transfer(q)
     inproc_transfer(p)
     sock_signal(p.sock)

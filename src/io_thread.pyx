@@ -149,9 +149,12 @@ cdef void endpoint_connect(zl_ctx *c, zl_endpoint *ep) noexcept nogil:
     if ep.transport == ZL_TCP:
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))
         sock_set_tos(fd, tos)   # before connect(), so that the SYN has it too
-    rc = connect(fd, <sockaddr *>&ep.addr, ep.addrlen)
-    delayed = rc < 0 and (errno == EINPROGRESS or errno == EAGAIN)
     conn = NULL
+    if ep.transport == ZL_TCP and ep.bind_device[0] != 0 and zl_bind_to_device(fd, ep.bind_device) < 0:
+        rc, delayed = -1, 0     # (an interface that is not there yet may come: retried)
+    else:
+        rc = connect(fd, <sockaddr *>&ep.addr, ep.addrlen)
+        delayed = rc < 0 and (errno == EINPROGRESS or errno == EAGAIN)
     if rc == 0 or delayed:
         conn = conn_new(c, ep.sock, fd, ep, NULL)
     if conn == NULL:
@@ -317,6 +320,8 @@ cdef void socket_free(zl_ctx *c, zl_socket *s) noexcept nogil:
     queue_clear(&s.envelope)
     queue_clear(&s.xpub_rx)
     sublist_clear(&s.subs)
+    free(s.xpub_welcome)
+    free(s.xpub_from)
     pp = &c.sockets
     while pp[0] != NULL:
         if pp[0] == s:

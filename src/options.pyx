@@ -11,6 +11,7 @@ cdef enum:
     OPT_HWM = 2           # an int field where 0 (no limit) is stored as INT_MAX
     OPT_INT64 = 3         # a long long field (MAXMSGSIZE)
     OPT_STORED = 4        # accepted and reported back, no effect yet (zl_socket has no field)
+    OPT_FLAG = 5          # an int field holding 0 or 1, and only 0 or 1 accepted
 
 cdef enum:
     OPT_HWM_NONE = 0x7fffffff
@@ -89,6 +90,9 @@ _int_option(ZL_OPT_PROBE_ROUTER, "PROBE_ROUTER", OPT_BOOL, 0, _at(&_layout.probe
 # (a DRAFT option of libzmq 4.3.5, which reads it back on any socket type)
 _int_option(ZL_OPT_ROUTER_NOTIFY, "ROUTER_NOTIFY", OPT_INT, 0, _at(&_layout.router_notify), 0, 0,
             _types(ZL_ROUTER, ZL_REP), ZL_NOTIFY_CONNECT | ZL_NOTIFY_DISCONNECT, 0)
+# the pub/sub family's (CONFLATE also PUSH/PULL/DEALER's: sockets/table.pyx)
+_int_option(ZL_OPT_INVERT_MATCHING, "INVERT_MATCHING", OPT_BOOL, -(1LL << 31), _at(&_layout.invert_matching))
+_int_option(ZL_OPT_CONFLATE, "CONFLATE", OPT_FLAG, 0, _at(&_layout.conflate), 1)
 # stored only: pgm/epgm multicast (not a transport here), and AFFINITY (one I/O thread)
 _int_option(ZL_OPT_AFFINITY, "AFFINITY", OPT_STORED, -(1LL << 62), 0, 0, 0)
 _int_option(ZL_OPT_RATE, "RATE", OPT_STORED, -(1LL << 62), 0, 0, 100)
@@ -117,16 +121,12 @@ cdef void _fixed_option(int option, const char *name, long long default, int rea
     FIXED_OPTIONS[N_FIXED_OPTIONS].readable = readable
     N_FIXED_OPTIONS += 1
 
-_fixed_option(54, "CONFLATE", 0, 1)
-_fixed_option(74, "INVERT_MATCHING", 0, 1)
 _fixed_option(81, "THREAD_SAFE", 0, 1)            # read-only in libzmq too
 _fixed_option(84, "MULTICAST_MAXTPDU", 1500, 1)   # pgm/norm transports: none here
 _fixed_option(89, "USE_FD", -1, 1)
 _fixed_option(93, "ZAP_ENFORCE_DOMAIN", 0, 1)
 _fixed_option(94, "LOOPBACK_FASTPATH", 0, 1)      # Windows only in libzmq
 _fixed_option(96, "MULTICAST_LOOP", 1, 1)
-_fixed_option(69, "XPUB_NODROP", 0, 0)
-_fixed_option(71, "XPUB_MANUAL", 0, 0)
 
 cdef zl_fixed_option *fixed_option(int option) noexcept nogil:
     cdef int i
@@ -180,6 +180,8 @@ cdef set_int_option(zl_socket *s, zl_int_option *o, value, dict stored):
     limit = 2**63 if o.kind == OPT_INT64 or o.kind == OPT_STORED else 2**31
     if o.highest >= 0:
         limit = o.highest + 1
+    if o.kind == OPT_FLAG and value not in (0, 1):
+        raise _zmq_error(EINVAL, "Invalid argument: %s = %r (it takes 0 or 1)" % (o.name.decode(), value))
     if not (o.lowest <= value < limit):
         if o.highest >= 0:
             raise _zmq_error(EINVAL, "Invalid argument: %s = %r (it takes %d to %d)"
@@ -378,3 +380,113 @@ cdef object get_security_option(zl_socket *s, int option):
         from zmqlite.utils.z85 import encode
         return encode(v)      # pyzmq reads CURVE keys back in Z85
     return v
+
+# ------------------------------------------------------- publisher options
+# (libzmq's xpub.cpp takes them on PUB and XPUB, a PUB being an XPUB there)
+
+cdef int _publisher_option(zl_socket *s, int option) except -1:
+    if not (SOCKET_TYPES[s.type].flags & T_PUBLISHER):
+        raise _zmq_error(EINVAL, "Invalid argument: %s is for PUB and XPUB sockets" % option_name(option))
+    return 0
+
+cdef set_welcome_option(zl_socket *s, bytes b):
+    """XPUB_WELCOME_MSG: what each new peer is sent first (b"": nothing)."""
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
+    cdef unsigned char *copy = NULL
+    cdef unsigned char *old
+    _publisher_option(s, ZL_OPT_XPUB_WELCOME_MSG)
+    if len(b):
+        copy = <unsigned char *>malloc(len(b))
+        if copy == NULL:
+            raise _zmq_error(ENOMEM, None)
+        memcpy(copy, <char *>b, len(b))
+    pthread_mutex_lock(&c.lock)     # the I/O thread reads it as a peer arrives
+    old = s.xpub_welcome
+    s.xpub_welcome = copy
+    s.xpub_welcome_len = len(b)
+    pthread_mutex_unlock(&c.lock)
+    free(old)
+
+cdef set_publisher_flag(zl_socket *s, int option, value):
+    """XPUB_MANUAL, XPUB_NODROP: an int, 0 or more, any but 0 meaning on; write-only (as
+    libzmq's xpub.cpp)."""
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
+    cdef int on
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, str):
+        raise TypeError("unicode not allowed, use setsockopt_string")
+    if not isinstance(value, int):
+        raise TypeError("%s takes an int, got %r" % (option_name(option), value))
+    _publisher_option(s, option)
+    if not (0 <= value < 2**31):
+        raise _zmq_error(EINVAL, "Invalid argument: %s = %r (it takes 0 and up)" % (option_name(option), value))
+    on = 1 if value else 0
+    pthread_mutex_lock(&c.lock)
+    if option == ZL_OPT_XPUB_MANUAL:
+        s.xpub_manual = on
+    else:
+        s.xpub_nodrop = on
+        sock_signal(s)      # a sender waiting for room goes on (and drops) when it is off
+    pthread_mutex_unlock(&c.lock)
+
+cdef set_manual_subscription(zl_socket *s, int option, bytes b):
+    """SUBSCRIBE/UNSUBSCRIBE on a PUB or XPUB: only with XPUB_MANUAL, for the
+    subscriber whose request recv() gave last."""
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
+    cdef int manual
+    pthread_mutex_lock(&c.lock)
+    manual = s.xpub_manual
+    if manual:
+        pub_manual_subscribe(s, option == ZL_OPT_SUBSCRIBE, b, len(b))
+    pthread_mutex_unlock(&c.lock)
+    if not manual:
+        raise _zmq_error(EINVAL, "Invalid argument: %s on a %s needs XPUB_MANUAL"
+                         % (option_name(option), SOCKET_TYPES[s.type].name.decode()))
+
+# ------------------------------------------------ bytes options not implemented
+# libzmq's bytes-valued options that zmqlite does not implement: option ->
+# (name, what libzmq 4.3.5 makes of it, README's reason). "stable": libzmq
+# reads it back as b"" (and accepts b"" where "empty" says so, its default);
+# "draft": libzmq 4.3.5 as pyzmq ships it refuses it (EINVAL) both ways;
+# "absent": a stable option of a libzmq feature pyzmq's build leaves out.
+cdef dict UNIMPLEMENTED_BYTES = {
+    68: ("SOCKS_PROXY", "stable", "no SOCKS proxy"),
+    99: ("SOCKS_USERNAME", "stable empty", "no SOCKS proxy"),
+    100: ("SOCKS_PASSWORD", "stable empty", "no SOCKS proxy"),
+    38: ("TCP_ACCEPT_FILTER", "absent", "deprecated in libzmq"),
+    63: ("GSSAPI_PRINCIPAL", "absent", "no GSSAPI mechanism"),
+    64: ("GSSAPI_SERVICE_PRINCIPAL", "absent", "no GSSAPI mechanism"),
+    95: ("METADATA", "draft", "a DRAFT option of libzmq 4.3.5"),
+    103: ("WSS_KEY_PEM", "draft", "a DRAFT option of libzmq 4.3.5 (no ws/wss transports)"),
+    104: ("WSS_CERT_PEM", "draft", "a DRAFT option of libzmq 4.3.5 (no ws/wss transports)"),
+    105: ("WSS_TRUST_PEM", "draft", "a DRAFT option of libzmq 4.3.5 (no ws/wss transports)"),
+    106: ("WSS_HOSTNAME", "draft", "a DRAFT option of libzmq 4.3.5 (no ws/wss transports)"),
+    110: ("HELLO_MSG", "draft", "a DRAFT option of libzmq 4.3.5"),
+    111: ("DISCONNECT_MSG", "draft", "a DRAFT option of libzmq 4.3.5"),
+    114: ("HICCUP_MSG", "draft", "a DRAFT option of libzmq 4.3.5"),
+}
+
+cdef object _unimplemented_bytes_error(int option):
+    name, kind, why = UNIMPLEMENTED_BYTES[option]
+    return _zmq_error(EINVAL, "Invalid argument: zmqlite does not implement %s (%s; see the README)"
+                      % (name, why))
+
+cdef set_unimplemented_bytes(int option, value):
+    """setsockopt of one of them: bytes, as pyzmq (TypeError otherwise), then
+    EINVAL naming it; b"" is accepted where it is libzmq's default and libzmq
+    takes it, as the fixed options accept their default."""
+    name, kind, why = UNIMPLEMENTED_BYTES[option]
+    if isinstance(value, str):
+        raise TypeError("unicode not allowed, use setsockopt_string")
+    if not isinstance(value, bytes):
+        raise TypeError("%s takes bytes, got: %r" % (name, value))
+    if value == b"" and kind == "stable empty":
+        return
+    raise _unimplemented_bytes_error(option)
+
+cdef object get_unimplemented_bytes(int option):
+    name, kind, why = UNIMPLEMENTED_BYTES[option]
+    if kind.startswith("stable"):
+        return b""
+    raise _unimplemented_bytes_error(option)

@@ -75,9 +75,39 @@ cdef void pipe_remove(zl_pipe *p) noexcept nogil:
     queue_clear(&p.out)
     queue_clear(&p.inq)
     sublist_clear(&p.subs)
+    sublist_clear(&p.asked)
     meta_unref(p.meta)
     free(p.rid)
     free(p)
+
+cdef void pipe_conflate_in(zl_pipe *p) noexcept nogil:
+    """CONFLATE: p.inq keeps only its newest whole message; a SUB's newest one
+    it subscribes to (a newer one it would drop is not worth more)."""
+    cdef zl_socket *s = p.sock
+    cdef zl_queue keep, m
+    if p.inq.msgs <= 1 and s.type != ZL_SUB:
+        return
+    queue_init(&keep)
+    while p.inq.msgs > 0:
+        queue_init(&m)
+        queue_move_msg(&m, &p.inq)
+        if s.type != ZL_SUB or sub_wants(s, m.head):
+            queue_clear(&keep)
+            keep = m
+        else:
+            queue_clear(&m)
+    queue_clear(&p.inq)     # (a partial message never sits in inq)
+    p.inq = keep
+
+cdef void pipe_conflate_out(zl_pipe *p) noexcept nogil:
+    """CONFLATE: drops every message waiting in p.out (a newer one is coming),
+    but the rest of one its connection has begun writing."""
+    cdef zl_queue begun
+    queue_init(&begun)
+    if p.out_cut:
+        queue_move_msg(&begun, &p.out)
+    queue_clear(&p.out)
+    p.out = begun
 
 cdef void inproc_transfer(zl_pipe *p) noexcept nogil:
     """Moves whole messages from p.out to the inproc peer's inq while it has room."""
@@ -87,6 +117,9 @@ cdef void inproc_transfer(zl_pipe *p) noexcept nogil:
     if q == NULL or q.dead:
         return
     was_empty = q.inq.msgs == 0
+    if sock_conflates(q.sock, T_CONFLATE_IN):
+        queue_splice(&q.inq, &p.out)        # RCVHWM does not apply: the newest stays
+        pipe_conflate_in(q)
     while p.out.msgs > 0 and q.inq.msgs < q.sock.rcvhwm:
         queue_move_msg(&q.inq, &p.out)
     pipe_update(p)
@@ -122,6 +155,8 @@ cdef void pipe_push_msg(zl_pipe *p, zl_queue *msg) noexcept nogil:
     if p.out.head == NULL and p.conn != NULL and (SOCKET_TYPES[p.sock.type].flags & T_INLINE) \
             and conn_write_inline(<zl_ctx *>p.sock.ctx, p.conn, msg):
         return
+    if sock_conflates(p.sock, T_CONFLATE_OUT):
+        pipe_conflate_out(p)
     queue_splice(&p.out, msg)
     pipe_kick(p)
     pipe_update(p)
@@ -135,6 +170,8 @@ cdef void inproc_unlink(zl_pipe *p, int flush) noexcept nogil:
         return
     if flush:
         queue_splice(&q.inq, &p.out)
+        if sock_conflates(q.sock, T_CONFLATE_IN):
+            pipe_conflate_in(q)
     p.peer = NULL
     q.peer = NULL
     p.active = 0

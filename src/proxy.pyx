@@ -44,7 +44,7 @@ cdef int proxy_move(zl_socket *src, zl_socket *dst, zl_socket *cap,
     cdef zl_frame *f
     cdef zl_frame *g
     cdef int rc = 0
-    cdef unsigned long long nbytes = 0, nparts = 0
+    cdef unsigned long long nbytes = 0, nparts = 0, nparts_sent = 0
     queue_init(&msg)
     pthread_mutex_lock(&sc.lock)
     while True:
@@ -78,6 +78,15 @@ cdef int proxy_move(zl_socket *src, zl_socket *dst, zl_socket *cap,
     while msg.head != NULL:
         f = queue_pop(&msg)
         rc = sock_send_frame(dst, f)
+        while rc == EAGAIN and nparts_sent == 0:
+            # POLLOUT said yes, yet the message is refused: an XPUB_NODROP
+            # subscriber it goes to is at SNDHWM. libzmq's proxy sends blocking:
+            # wait for room (the frame is still ours) rather than lose it
+            pthread_mutex_unlock(&dc.lock)
+            sock_wait(dc, dst, ZL_POLLOUT, zl_now_ms() + 100)
+            pthread_mutex_lock(&dc.lock)
+            rc = sock_send_frame(dst, f)
+        nparts_sent += 1
         if rc:
             frame_free(f)
             queue_clear(&msg)

@@ -241,6 +241,7 @@ cdef class Socket:
         sock_probe_peer(s, p)       # (sent once the connection is up)
         p.ep = ep
         ep.pipe = p
+        strcpy(ep.bind_device, s.bind_device)     # as libzmq, options apply at connect()
         ep.next = s.endpoints
         s.endpoints = ep
         strcpy(s.last_endpoint, baddr)
@@ -624,6 +625,9 @@ cdef class Socket:
         cdef bytes b
         if option == ZL_OPT_SUBSCRIBE or option == ZL_OPT_UNSUBSCRIBE:
             b = _bytes_option(option, value)
+            if SOCKET_TYPES[s.type].flags & T_PUBLISHER:
+                set_manual_subscription(s, option, b)
+                return
             if not (SOCKET_TYPES[s.type].flags & T_SUBSCRIBE_OPTION):
                 raise _zmq_error(EINVAL, "Invalid argument: %s on a socket that does not subscribe"
                                  % option_name(option))
@@ -654,6 +658,25 @@ cdef class Socket:
             return
         if option in SECURITY_OPTIONS:
             set_security_option(s, option, value)
+            return
+        if option == ZL_OPT_XPUB_MANUAL or option == ZL_OPT_XPUB_NODROP:
+            set_publisher_flag(s, option, value)
+            return
+        if option == ZL_OPT_XPUB_WELCOME_MSG:
+            set_welcome_option(s, _bytes_option(option, value))
+            return
+        if option == ZL_OPT_BINDTODEVICE:
+            b = _bytes_option(option, value)
+            # as libzmq: 1 to 16 bytes (an interface name, IFNAMSIZ)
+            if len(b) == 0 or len(b) > 16 or b"\0" in b:
+                raise _zmq_error(EINVAL, "Invalid argument: BINDTODEVICE takes an interface name of 1 to 16 bytes")
+            pthread_mutex_lock(&c.lock)
+            memcpy(s.bind_device, <char *>b, len(b))
+            s.bind_device[len(b)] = 0
+            pthread_mutex_unlock(&c.lock)
+            return
+        if option in UNIMPLEMENTED_BYTES:
+            set_unimplemented_bytes(option, value)
             return
         if option == ZL_OPT_IPV4ONLY:
             # libzmq's older spelling of IPV6, inverted
@@ -687,6 +710,10 @@ cdef class Socket:
             return (<char *>s.connect_rid)[:s.connect_rid_len]
         if option == ZL_OPT_LAST_ENDPOINT:
             return (<char *>s.last_endpoint)[:strlen(s.last_endpoint)]
+        if option == ZL_OPT_BINDTODEVICE:
+            return (<char *>s.bind_device)[:strlen(s.bind_device)]
+        if option in UNIMPLEMENTED_BYTES:
+            return get_unimplemented_bytes(option)
         if option == ZL_OPT_TYPE:
             return s.type
         if option == ZL_OPT_RCVMORE:

@@ -143,6 +143,8 @@ cdef int open_listener(zl_socket *s, str scheme, str rest, zl_listener *l) excep
     cdef socklen_t alen = 0
     cdef int fd, one = 1, err
     cdef bytes ep
+    cdef char device[17]
+    cdef zl_ctx *c = <zl_ctx *>s.ctx
     if scheme == "tcp":
         host, port = split_host_port(rest, True)
         resolve_tcp(host, port, True, s.ipv6, &addr, &alen)
@@ -164,6 +166,13 @@ cdef int open_listener(zl_socket *s, str scheme, str rest, zl_listener *l) excep
     if scheme == "tcp":
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))
         sock_set_tos(fd, s.tos)     # as libzmq: accepted connections inherit it
+        pthread_mutex_lock(&c.lock)
+        strcpy(device, s.bind_device)
+        pthread_mutex_unlock(&c.lock)
+        if device[0] != 0 and zl_bind_to_device(fd, device) < 0:
+            err = errno     # ENODEV: no such interface (as libzmq, bind() fails)
+            close(fd)
+            raise _zmq_error(err, None)
     if bind(fd, <sockaddr *>&addr, alen) < 0 or listen(fd, s.backlog if s.backlog > 0 else SOMAXCONN) < 0:
         err = errno
         close(fd)

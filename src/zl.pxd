@@ -16,6 +16,8 @@ cdef extern from "zl_constants.h" nogil:
     int ZL_OPT_SNDHWM, ZL_OPT_RCVHWM, ZL_OPT_RCVTIMEO, ZL_OPT_SNDTIMEO, ZL_OPT_LAST_ENDPOINT
     int ZL_OPT_IMMEDIATE, ZL_OPT_IPV6, ZL_OPT_IPV4ONLY, ZL_OPT_MECHANISM, ZL_OPT_HANDSHAKE_IVL
     int ZL_OPT_ROUTER_MANDATORY, ZL_OPT_ROUTER_HANDOVER, ZL_OPT_XPUB_VERBOSE
+    int ZL_OPT_CONFLATE, ZL_OPT_XPUB_NODROP, ZL_OPT_XPUB_MANUAL, ZL_OPT_XPUB_WELCOME_MSG
+    int ZL_OPT_INVERT_MATCHING, ZL_OPT_BINDTODEVICE
     int ZL_OPT_CONNECT_ROUTING_ID, ZL_OPT_STREAM_NOTIFY
     int ZL_OPT_PLAIN_SERVER, ZL_OPT_PLAIN_USERNAME, ZL_OPT_PLAIN_PASSWORD, ZL_OPT_CURVE_SERVER
     int ZL_OPT_CURVE_PUBLICKEY, ZL_OPT_CURVE_SECRETKEY, ZL_OPT_CURVE_SERVERKEY, ZL_OPT_ZAP_DOMAIN
@@ -52,6 +54,7 @@ cdef extern from "zl_poll.h" nogil:
     void zl_poke(void **p, void *v)
     int zl_ref_add(int *p, int d)
     long long zl_now_ms()
+    int zl_bind_to_device(int fd, const char *device)
     long long zl_now_ns()
     int zl_set_nonblock(int fd)
     int zl_poller_init(zl_poller *p)

@@ -21,7 +21,8 @@ cdef inline int low_water(int hwm) noexcept nogil:
 
 cdef inline int pipe_can_send(zl_pipe *p) noexcept nogil:
     # IMMEDIATE: queue only for peers whose connection is complete
-    return not p.dead and p.out.msgs < p.sock.sndhwm and (p.active or not p.sock.immediate)
+    return not p.dead and (p.out.msgs < p.sock.sndhwm or sock_conflates(p.sock, T_CONFLATE_OUT)) \
+        and (p.active or not p.sock.immediate)
 
 cdef enum:
     PIPESET_FQ = 0

@@ -90,6 +90,10 @@ cdef int sublist_match(zl_sublist *l, const unsigned char *data, size_t n) noexc
         i = sublist_after_len(l, i, plen)     # on to the next length
     return 0
 
+cdef inline int sub_wants(zl_socket *s, zl_frame *f) noexcept nogil:
+    """Whether a SUB delivers the message starting with frame f."""
+    return sublist_match(&s.subs, f.data, f.size) != s.invert_matching
+
 cdef int sublist_after_len(zl_sublist *l, int lo, size_t plen) noexcept nogil:
     """The first index at or after lo whose prefix is longer than plen."""
     cdef int hi = l.n, mid

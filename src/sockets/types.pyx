@@ -15,6 +15,8 @@ cdef enum:
     T_LB = 1 << 8             # sends round-robin over its pipes with room (zl_socket.lb)
     T_SUBSCRIBE_OPTION = 1 << 9   # takes the SUBSCRIBE/UNSUBSCRIBE options (SUB)
     T_RAW = 1 << 10           # speaks raw TCP, not ZMTP: no greeting, no frames (STREAM)
+    T_CONFLATE_IN = 1 << 11   # CONFLATE keeps only the newest message a pipe received
+    T_CONFLATE_OUT = 1 << 12  # CONFLATE keeps only the newest message a pipe has to send
 
 ctypedef int (*first_send_fn)(zl_socket *s, zl_frame *f) noexcept nogil
 
@@ -40,6 +42,11 @@ cdef zl_socket_type SOCKET_TYPES[12]     # ZL_NSOCKET_TYPES
 
 cdef inline int types_compatible(int ours, int theirs) noexcept nogil:
     return (SOCKET_TYPES[ours].peers >> theirs) & 1
+
+cdef inline int sock_conflates(zl_socket *s, unsigned which) noexcept nogil:
+    """CONFLATE applies to this direction (T_CONFLATE_IN or _OUT) of s: set,
+    and s is a PULL, SUB, PUSH, PUB or DEALER (zmq_setsockopt(3))."""
+    return s.conflate and (SOCKET_TYPES[s.type].flags & which) != 0
 
 cdef int socket_type_from_name(const unsigned char *name, size_t n) noexcept nogil:
     cdef int t

@@ -69,6 +69,8 @@ cdef struct zl_pipe:
     int active                # a peer is attached (handshake done / inproc peer linked)
     int dead                  # bind-side peer gone: no more sends, freed once inq is drained
     int in_paused             # its connection stopped reading: inq reached RCVHWM
+    int out_cut               # its connection took the first frames of out's first message
+                              # and not the rest yet (CONFLATE must not drop that one)
     zl_conn *conn             # live connection or NULL
     zl_pipe *peer             # inproc: the pipe of the other socket, or NULL
     zl_endpoint *ep           # connect-side: the endpoint record owning this pipe
@@ -83,6 +85,8 @@ cdef struct zl_pipe:
     int fq_at                 # index in sock.fq (every pipe is there)
     int lb_at                 # index in sock.lb, -1 when the type does not load-balance
     zl_sublist subs           # PUB/XPUB: the prefixes this subscriber asked for
+    zl_sublist asked          # XPUB_MANUAL: what it asked for (subs is what the application
+                              # applied); each is cancelled to the application when it goes
     zl_meta *meta             # the properties of messages from this peer (tcp/ipc), or NULL
 
 # A command to the I/O thread. Each lives inside the object it is about (one
@@ -114,6 +118,7 @@ cdef struct zl_endpoint:
     sockaddr_storage addr
     socklen_t addrlen
     char endpoint[300]        # as the user wrote it (for disconnect)
+    char bind_device[17]      # tcp: BINDTODEVICE as it was at connect() ("": none)
     long long retry_at        # monotonic ms of the next connect attempt, 0 = none (I/O thread only)
     zl_endpoint *retry_next   # in ctx.retrying while retry_at is set (I/O thread only)
     int cur_ivl               # current reconnect interval in ms (backoff)
@@ -169,8 +174,23 @@ cdef struct zl_socket:
     zl_sublist subs           # SUB/XSUB: our subscriptions, counted (re-sent on reconnect)
     zl_queue xpub_rx          # XPUB: subscription (and other) messages for recv()
     int xpub_verbose          # XPUB_VERBOSE: pass duplicate subscriptions up
+    unsigned char *xpub_welcome   # XPUB_WELCOME_MSG (PUB/XPUB): a copy goes first to each new
+    size_t xpub_welcome_len   # peer (malloc'ed; NULL and 0: none)
+    int xpub_nodrop           # XPUB_NODROP: EAGAIN (or wait) when a subscriber is at SNDHWM
+    zl_pipe *xpub_full        # XPUB_NODROP: the subscriber that made the last send wait, or
+                              # NULL; POLLOUT is off while it has no room
+    int xpub_manual           # XPUB_MANUAL: requests go to the application only, which applies
+                              # them with SUBSCRIBE/UNSUBSCRIBE on the XPUB (to xpub_last)
+    zl_pipe *xpub_last        # XPUB_MANUAL: the pipe of the request recv() gave last, or NULL
+    zl_pipe **xpub_from       # the pipe each message in xpub_rx came from (NULL: none, or gone),
+    int xpub_from_head        # a ring of xpub_from_cap entries, xpub_from_n used from
+    int xpub_from_n           # xpub_from_head on: one per message, in the same order
+    int xpub_from_cap
     # options
     int sndhwm, rcvhwm, linger, rcvtimeo, sndtimeo
+    int invert_matching       # INVERT_MATCHING: PUB/XPUB send to, SUB keeps, what does not match
+    char bind_device[17]      # BINDTODEVICE: the interface of its tcp sockets ("": any)
+    int conflate              # CONFLATE: one message per pipe and direction (sock_conflates)
     int sndbuf, rcvbuf        # kernel buffer sizes for new connections, -1 default, 0 the OS's
     int reconnect_ivl, reconnect_ivl_max, backlog, ipv6, immediate, handshake_ivl
     int heartbeat_ivl         # ms between PINGs, 0 = none

@@ -318,6 +318,28 @@ def test_xsub_xpub_proxy_with_pub_upstream_and_two_subscribers(zl, harness, endp
         assert_no_message(sub)
 
 
+def test_xsub_xpub_proxy_with_nodrop_waits_for_a_slow_subscriber(zl, harness, endpoint, transport):
+    """libzmq's proxy sends blocking: behind an XPUB_NODROP, a subscriber at its
+    HWM holds the proxy up instead of losing messages."""
+    xsub, xsub_addr = bind_proxy_socket(harness, zl.XSUB, endpoint(transport))
+    xpub = harness.proxy_socket(zl.XPUB)
+    xpub.setsockopt(zl.XPUB_NODROP, 1)
+    xpub.setsockopt(zl.SNDHWM, 2)
+    xpub.bind(endpoint(transport))
+    xpub_addr = xpub.getsockopt(zl.LAST_ENDPOINT).decode()
+    harness.start(zl.proxy, xsub, xpub)
+    pub = harness.socket(zl.PUB)
+    pub.setsockopt(zl.SNDHWM, 0)
+    pub.connect(xsub_addr)
+    sub = harness.socket(zl.SUB)
+    sub.setsockopt(zl.RCVHWM, 2)
+    sub.connect(xpub_addr)
+    pub_sync(zl, pub, sub, topic=b"t")
+    for i in range(300):
+        pub.send(b"t %d" % i)
+    assert [recv(sub) for _ in range(300)] == [b"t %d" % i for i in range(300)]
+
+
 # --- zmq.device -----------------------------------------------------------------
 
 
