@@ -29,6 +29,12 @@ def _free_port():
         return s.getsockname()[1]
 
 
+def _without_preload():
+    env = dict(os.environ)
+    env.pop("LD_PRELOAD", None)     # a sanitizer run's runtime is for zmqlite, not sshd
+    return env
+
+
 @pytest.fixture(scope="module")
 def sshd(tmp_path_factory):
     if SSHD is None or SSH is None or shutil.which("ssh-keygen") is None:
@@ -48,7 +54,7 @@ def sshd(tmp_path_factory):
         "PermitRootLogin prohibit-password\n")
     os.makedirs("/run/sshd", exist_ok=True)     # privilege separation directory
     server = subprocess.Popen([SSHD, "-D", "-e", "-f", str(d / "sshd_config")],
-                              stderr=subprocess.PIPE)
+                              stderr=subprocess.PIPE, env=_without_preload())
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -66,7 +72,11 @@ def sshd(tmp_path_factory):
         "  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n")
     bindir = d / "bin"
     bindir.mkdir()
-    (bindir / "ssh").write_text(f"#!/bin/sh\nexec {SSH} -F {d / 'ssh_config'} \"$@\"\n")
+    # in Python, not sh: a sanitizer run preloads its runtime into every child, which
+    # /bin/sh does not survive; it is dropped for OpenSSH
+    (bindir / "ssh").write_text(
+        f"#!{sys.executable}\nimport os, sys\nos.environ.pop('LD_PRELOAD', None)\n"
+        f"os.execv({SSH!r}, [{SSH!r}, '-F', {str(d / 'ssh_config')!r}, *sys.argv[1:]])\n")
     os.chmod(bindir / "ssh", stat.S_IRWXU)
     yield {"dir": d, "port": port, "bin": str(bindir), "key": str(d / "user")}
     server.terminate()
