@@ -211,8 +211,8 @@ class ParamikoTunnel:
                 if not self._pairs and served:
                     break                   # its last connection closed: the tunnel ends
                 ready = sel.select(timeout=None if served else self._timeout)
-                if not ready and not served:
-                    break                   # nobody came within the timeout
+                if self._stop.is_set() or (not ready and not served):
+                    break                   # terminated, or nobody came within the timeout
                 for key, _ in ready:
                     if key.fileobj is self._listener:
                         self._accept(sel)
@@ -227,7 +227,11 @@ class ParamikoTunnel:
         import selectors
 
         conn, peer = self._listener.accept()
-        channel = self._client.get_transport().open_channel("direct-tcpip", self._target, peer)
+        try:
+            channel = self._client.get_transport().open_channel("direct-tcpip", self._target, peer)
+        except Exception:
+            conn.close()    # the server refused this one (nothing listens there?): the next may do
+            return
         self._pairs.append((conn, channel))
         sel.register(conn, selectors.EVENT_READ, channel)
         sel.register(channel, selectors.EVENT_READ, conn)
