@@ -87,6 +87,15 @@ static inline long long zl_now_ns(void) {
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* sleeps a few microseconds (the I/O thread waiting for a user thread to give
+ * a connection's reading back, src/engine.pyx conn_reclaim) */
+static inline void zl_pause_us(long us) {
+    struct timespec ts;
+    ts.tv_sec = 0;
+    ts.tv_nsec = us * 1000;
+    nanosleep(&ts, NULL);
+}
+
 static inline int zl_set_nonblock(int fd) {
     int fl = fcntl(fd, F_GETFL, 0);
     if (fl < 0) return -1;
@@ -99,6 +108,10 @@ static inline int zl_set_nonblock(int fd) {
 #if defined(__linux__) && !defined(ZL_FORCE_POLL)
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+
+/* epoll_ctl may be called by any thread while another waits in epoll_wait:
+ * a user thread may take a connection's reading over (src/inline_read.pyx). */
+#define ZL_POLLER_SHARED 1
 
 typedef struct { int epfd; } zl_poller;
 
@@ -155,6 +168,8 @@ static inline void zl_signaler_drain(int rfd) {
 static inline void zl_signaler_close(int rfd, int wfd) { close(rfd); if (wfd != rfd) close(wfd); }
 
 #else /* poll(2) fallback: a table of fds and their user data */
+/* the table belongs to the I/O thread: nobody else may change it */
+#define ZL_POLLER_SHARED 0
 
 typedef struct { struct pollfd *fds; void **data; int n, cap; } zl_poller;
 

@@ -187,13 +187,32 @@ cdef zl_conn *conn_new(zl_ctx *c, zl_socket *s, int fd, zl_endpoint *ep, zl_list
     c.conns = conn
     conn.state = ZL_CONN_CONNECTING
     conn.events = ZL_EV_OUT
+    conn.registered = ZL_EV_OUT
     zl_poller_add(&c.poller, fd, conn, ZL_EV_OUT)
     return conn
 
+cdef inline int conn_interest(zl_conn *conn) noexcept nogil:
+    """What the poller watches for conn (lock held): what the I/O thread wants,
+    without reading while a user thread holds the read side (inline_read.pyx).
+    The one place this is computed, so that neither thread puts back what the
+    other took out."""
+    return conn.events & ~ZL_EV_IN if conn.reader else conn.events
+
+cdef void conn_sync_interest(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    """Registers conn_interest with the poller when it changed (lock held:
+    epoll_ctl is thread-safe against the I/O thread's epoll_wait and never
+    blocks; the lock orders the two threads' changes)."""
+    cdef int want = conn_interest(conn)
+    if want != conn.registered:
+        conn.registered = want
+        zl_poller_mod(&c.poller, conn.fd, conn, want)
+
 cdef void conn_set_events(zl_ctx *c, zl_conn *conn, int events) noexcept nogil:
     if events != conn.events:
+        pthread_mutex_lock(&c.lock)
         conn.events = events
-        zl_poller_mod(&c.poller, conn.fd, conn, events)
+        conn_sync_interest(c, conn)
+        pthread_mutex_unlock(&c.lock)
 
 cdef int conn_start(zl_ctx *c, zl_conn *conn) noexcept nogil:
     """The TCP/IPC connection is up: send our greeting, read the peer's (a
@@ -581,7 +600,78 @@ cdef void conn_wait_for_body(zl_conn *conn) noexcept nogil:
         conn.rcvlowat = lowat
         setsockopt(conn.fd, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat))
 
+cdef inline int conn_inline_eligible(zl_conn *conn) noexcept nogil:
+    """Whether a user thread may read conn itself (inline_read.pyx): a data
+    connection without per-frame crypto (NULL, PLAIN), not raw, without
+    heartbeats (their bookkeeping stays the I/O thread's), on a poller that
+    other threads may change (epoll). I/O thread only."""
+    return (ZL_POLLER_SHARED and conn.state == ZL_CONN_ACTIVE and not conn.raw and
+            conn.mech.open == NULL and conn.heartbeat_ivl <= 0 and conn.peer_ttl <= 0 and
+            not conn.close_after_flush)
+
 cdef int conn_in(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    """Reads conn unless a user thread holds its read side (then it is that
+    thread's to read, and the poller no longer watches it for input)."""
+    cdef int guarded = conn.inline_ok     # (only the I/O thread writes it)
+    cdef int rc, ok
+    if guarded:
+        pthread_mutex_lock(&c.lock)
+        if conn.reader:
+            pthread_mutex_unlock(&c.lock)
+            return 0
+        conn.io_reading = 1
+        pthread_mutex_unlock(&c.lock)
+    rc = conn_read(c, conn)
+    ok = rc == 0 and conn_inline_eligible(conn)
+    if guarded or ok:
+        pthread_mutex_lock(&c.lock)
+        conn.io_reading = 0
+        conn.inline_ok = ok
+        pthread_mutex_unlock(&c.lock)
+    return rc
+
+cdef int conn_take_back(zl_ctx *c, zl_conn *conn) noexcept nogil:
+    """The I/O thread's part of a read a user thread stopped (handback): the
+    command it decoded and the bytes after it, or the fault it met, handled
+    exactly as conn_read would have. Returns 0, or -1 to drop the peer."""
+    cdef zl_queue batch
+    cdef zl_frame *f
+    cdef int hb, ok, paused
+    pthread_mutex_lock(&c.lock)
+    hb = conn.handback
+    conn.handback = 0
+    if hb:
+        conn.io_reading = 1
+    pthread_mutex_unlock(&c.lock)
+    if not hb:
+        return 0
+    conn.last_recv = zl_now_ms()
+    if conn.rb_fault:
+        return -1
+    queue_init(&batch)
+    f = conn.rb_frame
+    conn.rb_frame = NULL
+    if f != NULL and conn_on_frame(c, conn, f, &batch) < 0:
+        conn_deliver(c, conn, &batch)
+        return -1
+    if conn.rb_pos < conn.rb_end and conn_consume(c, conn, conn.rbuf + conn.rb_pos,
+                                                  conn.rb_end - conn.rb_pos, &batch) < 0:
+        conn_deliver(c, conn, &batch)
+        return -1
+    conn.rb_pos = conn.rb_end = 0
+    paused = conn_deliver(c, conn, &batch)
+    ok = conn_inline_eligible(conn)
+    pthread_mutex_lock(&c.lock)
+    conn.io_reading = 0
+    conn.inline_ok = ok
+    if conn.pipe != NULL and conn.pipe.in_paused:
+        paused = 1      # (the user thread's delivery reached RCVHWM)
+    pthread_mutex_unlock(&c.lock)
+    if paused:
+        conn_set_events(c, conn, conn.events & ~ZL_EV_IN)
+    return 0
+
+cdef int conn_read(zl_ctx *c, zl_conn *conn) noexcept nogil:
     """Readable: read and decode until the socket is drained (bounded, so one
     busy peer cannot starve the others). Returns 0, or -1 to drop the peer."""
     cdef ssize_t n
@@ -902,6 +992,16 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
     # reaches the fd only through p.conn, under the lock, so once detached the
     # fd can be closed without it being written to (or its number reused) meanwhile
     pthread_mutex_lock(&c.lock)
+    while conn.reader:
+        # a user thread reads it (inline_read.pyx): wake it until it lets go;
+        # it gives the token back within one poll, and takes it no more
+        conn.reclaim = 1
+        s.sig_pending = 1
+        zl_signaler_send(s.sig_wfd)
+        pthread_mutex_unlock(&c.lock)
+        zl_pause_us(20)
+        pthread_mutex_lock(&c.lock)
+    conn.inline_ok = 0
     if conn.in_ready:
         rr = &c.ready
         while rr[0] != NULL:
@@ -967,6 +1067,8 @@ cdef void conn_close(zl_ctx *c, zl_conn *conn, int reconnect) noexcept nogil:
     queue_clear(&conn.sealed)
     queue_clear(&conn.ctrl)
     queue_clear(&conn.msg)
+    if conn.rb_frame != NULL:
+        frame_free(conn.rb_frame)
     if conn.mech.free != NULL:
         conn.mech.free(conn)
     decoder_free(&conn.dec)

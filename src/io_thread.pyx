@@ -225,6 +225,9 @@ cdef void conn_ready(zl_ctx *c, zl_conn *conn) noexcept nogil:
     cdef int resume
     if conn.state == ZL_CONN_CONNECTING:
         return
+    if conn_take_back(c, conn) < 0:     # what a user thread's read left (inline_read.pyx)
+        conn_close(c, conn, 1)
+        return
     pthread_mutex_lock(&c.lock)
     resume = conn.pipe == NULL or not conn.pipe.in_paused
     pthread_mutex_unlock(&c.lock)

@@ -579,7 +579,7 @@ cdef class Socket:
             deadline = -1 if s.rcvtimeo < 0 else zl_now_ms() + s.rcvtimeo
             while True:
                 with nogil:
-                    w = sock_wait(c, s, ZL_POLLIN, deadline)
+                    w = sock_wait_in(c, s, deadline)
                 if w == EINTR:
                     _check_signals()
                 elif w == EAGAIN:

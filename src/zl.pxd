@@ -57,6 +57,8 @@ cdef extern from "zl_poll.h" nogil:
     int zl_bind_to_device(int fd, const char *device)
     long long zl_now_ns()
     int zl_set_nonblock(int fd)
+    int ZL_POLLER_SHARED
+    void zl_pause_us(long us)
     int zl_poller_init(zl_poller *p)
     void zl_poller_close(zl_poller *p)
     int zl_poller_add(zl_poller *p, int fd, void *data, int events)

@@ -263,7 +263,20 @@ cdef struct zl_conn:               # I/O thread only, but the fields marked (loc
     int fd
     int state                 # ZL_CONN_CONNECTING .. ZL_CONN_ACTIVE; a user thread reads it (lock)
                               # only through pipe.conn, set with state ACTIVE, the last change
-    int events                # poller interest currently registered
+    int events                # (lock) the poller interest the I/O thread wants (written under
+                              # the lock, read by it without): conn_interest() is what is registered
+    int registered            # (lock) the interest registered with the poller now
+    # reading by a user thread (src/inline_read.pyx, docs/threading.md): the
+    # read side (dec, rbuf, msg, rb_*) belongs to whoever holds the token
+    int inline_ok             # (lock) a user thread may take the reading (written by the I/O thread)
+    int reader                # (lock) 1: a user thread holds the read side (the token)
+    int io_reading            # (lock) the I/O thread is inside conn_in: the token cannot be taken
+    int reclaim               # (lock) the I/O thread wants the token back (closing): not taken again
+    int handback              # (lock) the user thread stopped with work for the I/O thread (rb_*)
+    zl_frame *rb_frame        # a decoded command it did not handle, or NULL
+    size_t rb_pos             # rbuf[rb_pos:rb_end]: bytes read and not decoded yet
+    size_t rb_end
+    int rb_fault              # the read failed (EOF, error, a protocol fault): close
     zl_pipe *pipe             # (lock) connect-side: the endpoint's pipe from the start; bind-side: after READY
     zl_endpoint *ep           # connect-side endpoint, NULL for accepted connections
     zl_listener *lst          # accepted from this listener, NULL for connected ones
