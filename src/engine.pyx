@@ -1,7 +1,9 @@
 # The engine: one TCP/IPC connection speaking ZMTP 3.1, its security handshake
 # delegated to the connection's mechanism (src/mechanisms/).
 # Runs only on the I/O thread, without the GIL; it takes the context lock just
-# to splice batches of frames to and from the pipe.
+# to splice batches of frames to and from the pipe. (A user thread blocked in
+# recv may hold a connection's read side and use the decoder and conn_deliver
+# from here: src/inline_read.pyx, docs/threading.md.)
 #
 # Rules:
 # - Greeting: we send our 64 bytes at once and check the peer's as its bytes
