@@ -551,9 +551,14 @@ cdef int conn_on_frame(zl_ctx *c, zl_conn *conn, zl_frame *f, zl_queue *batch) n
         queue_splice(batch, &conn.msg)
     return 0
 
-cdef int conn_deliver(zl_ctx *c, zl_conn *conn, zl_queue *batch) noexcept nogil:
+cdef inline int conn_deliver(zl_ctx *c, zl_conn *conn, zl_queue *batch) noexcept nogil:
     """Hands whole received messages to the pipe. Returns 1 when reading
     must pause because the pipe reached RCVHWM."""
+    return conn_deliver_to(c, conn, batch, 1)
+
+cdef int conn_deliver_to(zl_ctx *c, zl_conn *conn, zl_queue *batch, int wake) noexcept nogil:
+    """conn_deliver; without wake, the socket's waiters are not signalled
+    (the caller is the thread blocked in recv on it: inline_read.pyx)."""
     cdef zl_pipe *p
     cdef int paused = 0
     if batch.head == NULL:
@@ -564,7 +569,7 @@ cdef int conn_deliver(zl_ctx *c, zl_conn *conn, zl_queue *batch) noexcept nogil:
         pthread_mutex_unlock(&c.lock)
         queue_clear(batch)
         return 0
-    if p.inq.msgs == 0:
+    if p.inq.msgs == 0 and wake:
         sock_signal(p.sock)
     queue_splice(&p.inq, batch)
     if sock_conflates(p.sock, T_CONFLATE_IN):

@@ -83,7 +83,9 @@ cdef int inline_read(zl_ctx *c, zl_conn *conn) noexcept nogil:
         queue_push(&conn.msg, f)
         if not (f.flags & ZL_FLAG_MORE):
             queue_splice(&batch, &conn.msg)
-    if conn_deliver(c, conn, &batch):
+    # this thread is the socket's waiter, and looks at the pipe next: it does
+    # not signal itself (a write now and a read of the signal fd later)
+    if conn_deliver_to(c, conn, &batch, 0):
         handback = 1        # paused at RCVHWM: the I/O thread stops reading
     return handback
 
@@ -97,8 +99,9 @@ cdef int sock_wait_in(zl_ctx *c, zl_socket *s, long long deadline) noexcept nogi
     if not ZL_POLLER_SHARED:
         return sock_wait(c, s, ZL_POLLIN, deadline)
     pthread_mutex_lock(&c.lock)
-    s.sig_pending = 0
-    zl_signaler_drain(s.sig_rfd)
+    if s.sig_pending:       # (every write of the signal fd sets it: else it is empty)
+        s.sig_pending = 0
+        zl_signaler_drain(s.sig_rfd)
     ready = (sock_events(s) & ZL_POLLIN) or c.terminating or s.closing
     if not ready:
         conn = inline_take(c, s)
