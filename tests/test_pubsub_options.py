@@ -130,14 +130,13 @@ def test_welcome_message_from_a_pub(zl, ctx, endpoint, transport, bound):
     assert recv_serving(sub, pub) == b"W"
 
 
-def test_welcome_message_interop_zl_xpub_py_sub(zl_binds, link):
-    xpub, sub = link("XPUB", "SUB", zl_opts={"XPUB_WELCOME_MSG": b"W!"}, py_opts={"SUBSCRIBE": b"W"})
-    assert recv_serving(xpub, sub) == b"\x01W"
-    assert recv_serving(sub, xpub) == b"W!"
-
-
-def test_welcome_message_interop_py_xpub_zl_sub(zl_binds, link):
-    sub, xpub = link("SUB", "XPUB", zl_opts={"SUBSCRIBE": b"W"}, py_opts={"XPUB_WELCOME_MSG": b"W!"})
+@pytest.mark.parametrize("zl_publishes", [True, False])
+def test_welcome_message_interop(zl_binds, link, zl_publishes):
+    pub_opts, sub_opts = {"XPUB_WELCOME_MSG": b"W!"}, {"SUBSCRIBE": b"W"}
+    if zl_publishes:
+        xpub, sub = link("XPUB", "SUB", zl_opts=pub_opts, py_opts=sub_opts)
+    else:
+        sub, xpub = link("SUB", "XPUB", zl_opts=sub_opts, py_opts=pub_opts)
     assert recv_serving(xpub, sub) == b"\x01W"
     assert recv_serving(sub, xpub) == b"W!"
 
@@ -351,18 +350,12 @@ def test_conflate_option(zl, ctx):
         assert sock.conflate == 0
 
 
-def test_conflate_interop_zl_pull(zl_binds, link):
-    pull, push = link("PULL", "PUSH", zl_opts={"CONFLATE": 1})
-    push.send(b"m 0")
-    assert recv_serving(pull, push) == b"m 0"
-    for i in range(1, 1001):
-        push.send(b"m %d" % i)
-    got = numbered(recv_until(pull, b"m 1000", push))
-    assert got == sorted(set(got)) and len(got) < 100, got
-
-
-def test_conflate_interop_py_pull(zl_binds, link):
-    push, pull = link("PUSH", "PULL", py_opts={"CONFLATE": 1})
+@pytest.mark.parametrize("zl_pulls", [True, False])
+def test_conflate_interop(zl_binds, link, zl_pulls):
+    if zl_pulls:
+        pull, push = link("PULL", "PUSH", zl_opts={"CONFLATE": 1})
+    else:
+        push, pull = link("PUSH", "PULL", py_opts={"CONFLATE": 1})
     push.send(b"m 0")
     assert recv_serving(pull, push) == b"m 0"
     for i in range(1, 1001):
