@@ -79,7 +79,30 @@ def test_point_names():
     p = parse_point("pubsub4-tcp-16")
     assert (p.kind, p.subscribers) == ("pubsub", 4)
     assert parse_point("raw-tcp-1m").size == 1 << 20
+    p = parse_point("rawlat-ipc-16")
+    assert (p.kind, p.transport, p.size, p.metric) == ("rawlat", "ipc", 16, "median_us")
     assert [p.name for p in select_points("reqrep-*")] == ["reqrep-tcp-16", "reqrep-ipc-16"]
-    for bad in ("pushpull-tcp-0", "reqrep-inproc-16", "raw-inproc-1m", "nope"):
+    for bad in ("pushpull-tcp-0", "reqrep-inproc-16", "raw-inproc-1m", "rawlat-inproc-16",
+                "nope"):
         with pytest.raises(ValueError):
             parse_point(bad)
+
+
+def test_round_trip_floor(tmp_path):
+    """rawlat-*: plain sockets echoing, measured once (not per implementation), and
+    shown as the floor of the REQ/REP point over the same transport."""
+    out = tmp_path / "out.json"
+    proc = run_perf("--points", "reqrep-ipc-16,rawlat-ipc-16", "--seconds", "0.3",
+                    "--impls", "zmqlite", "--quiet", "--json", str(out), tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text())
+    lat, floor = doc["points"]
+    assert (floor["kind"], floor["metric"]) == ("rawlat", "median_us")
+    assert list(floor["results"]) == ["raw"]
+    med = floor["results"]["raw"]["median"]
+    assert set(med) == {"round_trips", "median_us", "p99_us", "min_us", "mean_us"}
+    assert med["round_trips"] > 10 and 0 < med["min_us"] <= med["median_us"] <= med["p99_us"]
+    # the REQ/REP row carries the floor as round trips per second
+    assert lat["ceiling_msgs_per_s"] == pytest.approx(1e6 / med["median_us"])
+    row = next(line for line in proc.stdout.splitlines() if line.startswith("reqrep-ipc-16"))
+    assert f"{med['median_us']:.1f} us (zl " in row

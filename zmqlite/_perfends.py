@@ -562,6 +562,67 @@ def raw_remote(transport, address, seconds, report):
         report("sent", bytes=sent)
 
 
+def raw_lat_local(transport, address, report):
+    """Plain socket echo: bind, answer each message with the same bytes until EOF (the
+    floor under REQ/REP: what two processes' blocking sockets take per round trip)."""
+    listener = _raw_socket(transport)
+    try:
+        listener.bind(("127.0.0.1", 0) if transport == "tcp" else address)
+        listener.listen(1)
+        listener.settimeout(RECV_TIMEOUT_MS / 1000)
+        addr = listener.getsockname()
+        report("ready", endpoint=list(addr) if isinstance(addr, tuple) else addr)
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(RECV_TIMEOUT_MS / 1000)
+            if transport == "tcp":
+                conn.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+            view = memoryview(bytearray(RAW_CHUNK))
+            recv_into, sendall = conn.recv_into, conn.sendall
+            n = 0
+            while True:
+                got = recv_into(view)
+                if not got:
+                    break
+                sendall(view[:got])
+                n += 1
+        report("echoed", messages=n)
+    finally:
+        listener.close()
+
+
+def raw_lat_remote(transport, address, size, seconds, report):
+    """Plain socket ping-pong for ``seconds``: send ``size`` bytes, read them back, time
+    every round trip as remote_lat does."""
+    sock = _raw_socket(transport)
+    with sock:
+        sock.settimeout(RECV_TIMEOUT_MS / 1000)
+        sock.connect(tuple(address) if transport == "tcp" else address)
+        if transport == "tcp":
+            sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+        msg = payload(size)
+        sendall, recv_into = sock.sendall, sock.recv_into
+        buf = memoryview(bytearray(RAW_CHUNK))
+        ns = time.perf_counter_ns
+        samples = []
+        add = samples.append
+        deadline = ns() + int(seconds * 1e9)
+        t1 = 0
+        while t1 < deadline:
+            t0 = ns()
+            sendall(msg)
+            got = 0
+            while got < size:  # a stream: the echo may come back in pieces
+                n = recv_into(buf)
+                if not n:
+                    raise RuntimeError("the echo end closed")
+                got += n
+            t1 = ns()
+            add(t1 - t0)
+        sock.shutdown(_socket.SHUT_WR)
+        report("result", **summarize_latency(samples, warmup=max(10, len(samples) // 100)))
+
+
 # ---- child process entry --------------------------------------------------------------------
 
 #: import name of each implementation of the pyzmq API
@@ -599,6 +660,11 @@ def child_main(spec_json):
             return raw_local(spec["transport"], spec["endpoint"], report)
         if role == "raw_remote":
             return raw_remote(spec["transport"], spec["endpoint"], spec["seconds"], report)
+        if role == "raw_lat_local":
+            return raw_lat_local(spec["transport"], spec["endpoint"], report)
+        if role == "raw_lat_remote":
+            return raw_lat_remote(spec["transport"], spec["endpoint"], spec["size"],
+                                  spec["seconds"], report)
         if spec.get("path"):  # the zmqlite the parent runs, not whatever else is on sys.path
             sys.path.insert(0, spec["path"])
         import importlib

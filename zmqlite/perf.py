@@ -36,6 +36,7 @@ from . import _perfends
 
 IMPLS = ("zmqlite", "pyzmq", "pyomq")
 RAW = "raw"  # the pseudo-implementation of the raw-socket ceiling points
+RAW_KINDS = ("raw", "rawlat")  # the points it measures: throughput, round trip
 
 #: seconds a child may take to start (interpreter, import, bind) before it counts as hung
 START_TIMEOUT = 30.0
@@ -48,7 +49,7 @@ SUBSCRIBE_SETTLE = 0.3
 # ---- points ---------------------------------------------------------------------------------
 
 _POINT_RE = re.compile(
-    r"^(?P<pattern>pushpull|curve|reqrep|pubsub(?P<subs>\d+)|multipart(?P<frames>\d+)|raw)"
+    r"^(?P<pattern>pushpull|curve|reqrep|pubsub(?P<subs>\d+)|multipart(?P<frames>\d+)|rawlat|raw)"
     r"-(?P<transport>tcp|ipc|inproc)-(?P<size>\d+)(?P<unit>[km]?)$"
 )
 
@@ -60,7 +61,9 @@ _SCALE_RE = re.compile(r"^scale-(?P<pattern>router|pull|pub)-(?P<transport>tcp|i
 @dataclass(frozen=True)
 class Point:
     name: str
-    kind: str  # "thr" (PUSH->PULL), "lat" (REQ/REP), "pubsub", "raw" (plain sockets), "scale"
+    # "thr" (PUSH->PULL), "lat" (REQ/REP), "pubsub", "raw" and "rawlat" (plain sockets'
+    # throughput and round trip), "scale"
+    kind: str
     transport: str
     size: int  # bytes per frame (raw: bytes per sendall)
     frames: int = 1
@@ -73,7 +76,7 @@ class Point:
     def metric(self):
         """The number a point is judged by (median of runs), and its direction."""
         return {"thr": "msgs_per_s", "lat": "median_us", "pubsub": "total_msgs_per_s",
-                "raw": "mb_per_s", "scale": "msgs_per_s"}[self.kind]
+                "raw": "mb_per_s", "rawlat": "median_us", "scale": "msgs_per_s"}[self.kind]
 
     @property
     def describe(self):
@@ -94,6 +97,9 @@ class Point:
         if self.kind == "pubsub":
             return (f"PUB->SUB, {size}, {self.subscribers} subscriber process(es); "
                     f"msg/s received in total and per subscriber")
+        if self.kind == "rawlat":
+            return (f"plain sockets, {size} echoed, median and p99 round trip: "
+                    f"the transport's floor under REQ/REP")
         return f"plain sockets, sendall/recv_into of {size} chunks: the transport's ceiling"
 
 
@@ -125,13 +131,14 @@ def parse_point(name):
         raise ValueError(f"{name}: CURVE is measured over tcp and ipc")
     if transport == "inproc" and pattern not in ("pushpull",) and not m["frames"]:
         raise ValueError(f"{name}: inproc is measured for pushpull/multipart only")
-    if pattern == "raw" and transport == "inproc":
+    if pattern in ("raw", "rawlat") and transport == "inproc":
         raise ValueError(f"{name}: raw sockets are tcp or ipc")
     if m["subs"]:
         return Point(name, "pubsub", transport, size, subscribers=max(1, int(m["subs"])))
     if m["frames"]:
         return Point(name, "thr", transport, size, frames=max(1, int(m["frames"])))
-    kind = {"pushpull": "thr", "curve": "thr", "reqrep": "lat", "raw": "raw"}[pattern]
+    kind = {"pushpull": "thr", "curve": "thr", "reqrep": "lat", "raw": "raw",
+            "rawlat": "rawlat"}[pattern]
     return Point(name, kind, transport, size, curve=pattern == "curve")
 
 
@@ -141,14 +148,14 @@ FULL = [
     "reqrep-tcp-16", "reqrep-ipc-16",
     "pubsub1-tcp-16", "pubsub4-tcp-16",
     "multipart3-tcp-16",
-    "raw-tcp-1m", "raw-ipc-1m",
+    "raw-tcp-1m", "raw-ipc-1m", "rawlat-tcp-16", "rawlat-ipc-16",
     *(f"scale-{p}-inproc-{n}" for p in ("router", "pull", "pub") for n in (1, 100, 1000, 10000)),
     *(f"scale-{p}-tcp-{n}" for p in ("router", "pull", "pub") for n in (1, 1000)),
     *(f"curve-tcp-{s}" for s in ("16", "4k", "64k", "1m")),
 ]
 QUICK = [
     "pushpull-tcp-16", "pushpull-tcp-4k", "pushpull-tcp-64k", "pushpull-tcp-1m",
-    "pushpull-ipc-16", "pushpull-inproc-16", "reqrep-tcp-16", "pubsub1-tcp-16",
+    "pushpull-ipc-16", "pushpull-inproc-16", "reqrep-tcp-16", "rawlat-tcp-16", "pubsub1-tcp-16",
     "pubsub4-tcp-16", "multipart3-tcp-16", "raw-tcp-1m",
     "scale-pull-inproc-1", "scale-pull-inproc-1000",
 ]
@@ -323,6 +330,17 @@ def run_point(point, impl, seconds, pin=None, tag="0"):
             remote.expect("sent", FINISH_TIMEOUT)
             return {"bytes": res["bytes"], "seconds": res["seconds"],
                     "mb_per_s": res["bytes"] / res["seconds"] / 1e6}, None
+        if point.kind == "rawlat":
+            addr = "127.0.0.1" if point.transport == "tcp" else ends.ipc_path(f"rawlat-{tag}")
+            common = dict(transport=point.transport)
+            local = ends.start("raw echo", role="raw_lat_local", endpoint=addr, **common)
+            ready = local.expect("ready", START_TIMEOUT)
+            remote = ends.start("raw pinger", role="raw_lat_remote", endpoint=ready["endpoint"],
+                                size=point.size, seconds=seconds, **common)
+            res = remote.expect("result", limit)
+            local.expect("echoed", FINISH_TIMEOUT)
+            res.pop("kind")
+            return res, None
 
         common = dict(impl=impl, size=point.size, frames=point.frames, seconds=seconds)
         if point.kind == "scale":
@@ -418,14 +436,16 @@ def _median_of_runs(runs):
 
 def summarize(points, impls, runs, failures):
     """The JSON-ready summary: per point, per implementation runs, medians and comparisons."""
-    raw = {}
+    raw, floor = {}, {}
     for point in points:
         med = _median_of_runs(runs.get((point.name, RAW), []))
         if point.kind == "raw" and med:
             raw.setdefault(point.transport, med["mb_per_s"])
+        if point.kind == "rawlat" and med:
+            floor.setdefault(point.transport, med["median_us"])
     rows = []
     for point in points:
-        names = [RAW] if point.kind == "raw" else impls
+        names = [RAW] if point.kind in RAW_KINDS else impls
         results = {}
         for impl in names:
             r = runs.get((point.name, impl), [])
@@ -440,6 +460,8 @@ def summarize(points, impls, runs, failures):
         ceiling = None
         if point.kind == "thr" and point.transport in raw:
             ceiling = raw[point.transport] * 1e6 / (point.size * point.frames)
+        elif point.kind == "lat" and point.transport in floor:
+            ceiling = 1e6 / floor[point.transport]  # round trips per second
         rows.append({
             "point": point.name, "description": point.describe, "kind": point.kind,
             "transport": point.transport, "size": point.size, "frames": point.frames,
@@ -460,7 +482,7 @@ def _cell(row, med):
     if med is None:
         return "-"
     kind, payload = row["kind"], row["size"] * row["frames"]
-    if kind == "lat":
+    if kind in ("lat", "rawlat"):
         return f"{med['median_us']:.1f}/{med['p99_us']:.1f} us"
     if kind == "raw":
         return f"{med['mb_per_s']:,.0f} MB/s"
@@ -506,8 +528,15 @@ def format_table(rows, impls):
         if row["ratio_zmqlite_pyzmq"] is not None:
             cells["zl/pyzmq"] = f"{row['ratio_zmqlite_pyzmq']:.2f}x"
         ceiling = row["ceiling_msgs_per_s"]
-        zl = (row["results"].get("zmqlite", {}).get("median") or {}).get("msgs_per_s")
-        if ceiling and row["size"] * row["frames"] >= 4096:
+        zl_med = row["results"].get("zmqlite", {}).get("median") or {}
+        zl = zl_med.get("msgs_per_s")
+        if ceiling and row["kind"] == "lat":
+            # the floor: plain sockets' median round trip, and zmqlite's as a multiple of it
+            text = f"{1e6 / ceiling:.1f} us"
+            if zl_med.get("median_us"):
+                text += f" (zl {zl_med['median_us'] * ceiling / 1e6:.2f}x)"
+            cells["ceiling"] = text
+        elif ceiling and row["size"] * row["frames"] >= 4096:
             if row["size"] * row["frames"] >= 65536:
                 text = f"{ceiling * row['size'] * row['frames'] / 1e6:,.0f} MB/s"
             else:
@@ -548,7 +577,8 @@ CPU_NOTES = (
 
 TABLE_NOTES = (
     "throughput: median msg/s (MB/s from 64 KiB); latency: median/p99 round trip; "
-    "zl/pyzmq > 1: zmqlite faster; ceiling: plain sockets over the same transport"
+    "zl/pyzmq > 1: zmqlite faster; ceiling: plain sockets over the same transport "
+    "(their MB/s, or their median round trip)"
 )
 
 
@@ -560,7 +590,7 @@ def write_chart(rows, impls, path):
     import matplotlib.pyplot as plt
 
     base = "pyzmq" if "pyzmq" in impls else impls[0]
-    shown = [r for r in rows if r["kind"] != "raw"]
+    shown = [r for r in rows if r["kind"] not in RAW_KINDS]
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(shown) * len(impls) + 1.5))
     height = 0.8 / len(impls)
     for k, impl in enumerate(impls):
@@ -681,7 +711,7 @@ def main(argv=None):
             mark = "quick " if name in QUICK else "      "
             print(f"{mark}{name:20s} {parse_point(name).describe}")
         print("\nOther sizes and counts follow the same pattern, e.g. pushpull-ipc-100, "
-              "pubsub8-tcp-16, multipart5-tcp-64, raw-ipc-64k.")
+              "pubsub8-tcp-16, multipart5-tcp-64, raw-ipc-64k, rawlat-ipc-100.")
         return 0
     try:
         points = select_points(args.points) if args.points else \
@@ -714,7 +744,7 @@ def main(argv=None):
 
     runs, failures, versions = {}, {}, {}
     steps = [(p, rep, impl) for p in points for rep in range(args.repeat)
-             for impl in ([RAW] if p.kind == "raw" else impls)]
+             for impl in ([RAW] if p.kind in RAW_KINDS else impls)]
     progress = Progress(len(steps), enabled=not args.quiet)
     interrupted = False
     started = time.time()
