@@ -4,8 +4,8 @@
 # direction). The rules are in docs/threading.md ("The read side of a
 # connection"): the token is conn.reader, under the context lock.
 #
-# The user thread takes the read side only when the socket has exactly one
-# pipe, to a tcp/ipc connection the I/O thread marked eligible (inline_ok:
+# The user thread takes the read side only when its socket's type allows it
+# (T_READ_INLINE: not PULL) and the socket has exactly one pipe, to a tcp/ipc connection the I/O thread marked eligible (inline_ok:
 # active, NULL or PLAIN, not raw, no heartbeats), nothing is queued, and the
 # I/O thread is not reading it. It reads and decodes with the engine's own
 # decoder and delivers with conn_deliver. Anything but data frames (a
@@ -20,7 +20,7 @@ cdef zl_conn *inline_take(zl_ctx *c, zl_socket *s) noexcept nogil:
     cdef zl_pipe *p
     cdef zl_conn *conn
     cdef unsigned char *direct
-    if not ZL_POLLER_SHARED or s.npipes != 1:
+    if not ZL_POLLER_SHARED or s.npipes != 1 or not (SOCKET_TYPES[s.type].flags & T_READ_INLINE):
         return NULL
     p = s.pipes[0]
     conn = p.conn

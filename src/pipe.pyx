@@ -138,12 +138,13 @@ cdef void pipe_kick(zl_pipe *p) noexcept nogil:
 
 cdef void pipe_after_read(zl_pipe *p) noexcept nogil:
     """After a message was taken from p.inq: refill or resume the sender."""
-    pipe_update(p)
-    if p.peer != NULL:
-        inproc_transfer(p.peer)
-    elif p.in_paused and p.conn != NULL and p.inq.msgs < low_water(p.sock.rcvhwm):
-        p.in_paused = 0
-        conn_mark_ready(<zl_ctx *>p.sock.ctx, p.conn)
+    if p.peer != NULL and not p.dead:
+        inproc_transfer(p.peer)     # (which brings both ends' places up to date)
+    else:
+        pipe_update(p)
+        if p.in_paused and p.conn != NULL and p.inq.msgs < low_water(p.sock.rcvhwm):
+            p.in_paused = 0
+            conn_mark_ready(<zl_ctx *>p.sock.ctx, p.conn)
     if p.dead and p.inq.msgs == 0:
         pipe_remove(p)
 
@@ -159,7 +160,8 @@ cdef void pipe_push_msg(zl_pipe *p, zl_queue *msg) noexcept nogil:
         pipe_conflate_out(p)
     queue_splice(&p.out, msg)
     pipe_kick(p)
-    pipe_update(p)
+    if p.peer == NULL:
+        pipe_update(p)      # (an inproc transfer brought both ends' places up to date)
 
 cdef void inproc_unlink(zl_pipe *p, int flush) noexcept nogil:
     """Separates p from its inproc peer; with flush, p's queued messages are

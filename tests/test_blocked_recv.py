@@ -111,18 +111,19 @@ def test_peer_gone_while_recv_waits(zl, ctx):
 
 @pytest.mark.parametrize("transport", ["tcp", "ipc"])
 def test_second_peer_while_recv_waits(zl, ctx, endpoint, transport):
-    pull = ctx.socket(zl.PULL)
+    # (a DEALER fair-queues as a PULL does; a PULL never reads inline)
+    pull = ctx.socket(zl.DEALER)
     pull.setsockopt(zl.RCVTIMEO, 5000)
     addr = endpoint(transport)
     pull.bind(addr)
     addr = pull.getsockopt(zl.LAST_ENDPOINT).decode()
-    one = ctx.socket(zl.PUSH)
+    one = ctx.socket(zl.DEALER)
     one.connect(addr)
     one.send(b"one")
     assert pull.recv() == b"one"
     t, box = recv_in_thread(pull.recv)
     time.sleep(0.1)
-    two = ctx.socket(zl.PUSH)
+    two = ctx.socket(zl.DEALER)
     two.connect(addr)
     two.send(b"two")
     t.join(10)

@@ -106,3 +106,30 @@ def test_round_trip_floor(tmp_path):
     assert lat["ceiling_msgs_per_s"] == pytest.approx(1e6 / med["median_us"])
     row = next(line for line in proc.stdout.splitlines() if line.startswith("reqrep-ipc-16"))
     assert f"{med['median_us']:.1f} us (zl " in row
+
+
+def test_pubsub_reports_delivered_share(tmp_path):
+    """pubsub points say which share of the published copies arrived (PUB drops at
+    the high-water mark), beside the rates and the CPU per delivery."""
+    out = tmp_path / "out.json"
+    proc = run_perf("--points", "pubsub1-ipc-16", "--seconds", "0.3", "--impls", "zmqlite",
+                    "--quiet", "--json", str(out), tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    med = json.loads(out.read_text())["points"][0]["results"]["zmqlite"]["median"]
+    assert set(med) == {"per_sub_msgs_per_s", "total_msgs_per_s", "min_sub_msgs_per_s",
+                        "cpu_us_per_msg", "delivered_share"}
+    assert 0 < med["delivered_share"] <= 1
+
+
+def test_scale_point_reports_cpu(tmp_path):
+    """scale-* points report the process's CPU per message over the measured loop."""
+    out = tmp_path / "out.json"
+    proc = run_perf("--points", "scale-pub-inproc-2", "--seconds", "0.3", "--impls", "zmqlite",
+                    "--quiet", "--json", str(out), tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    med = json.loads(out.read_text())["points"][0]["results"]["zmqlite"]["median"]
+    assert set(med) == {"messages", "seconds", "msgs_per_s", "mb_per_s", "cpu_us_per_msg"}
+    assert med["messages"] > 0 and med["cpu_us_per_msg"] > 0
+    # and the CPU table shows it
+    assert any(line.startswith("scale-pub-inproc-2") and line.endswith(" us")
+               for line in proc.stdout.splitlines())

@@ -239,12 +239,12 @@ def scale(zmq, pattern, transport, peers, seconds, report):
     ctx = _scale_context(zmq, peers)
     try:
         if pattern == "router":
-            n, elapsed = _scale_router(zmq, ctx, transport, peers, seconds)
+            n, elapsed, cpu = _scale_router(zmq, ctx, transport, peers, seconds)
         elif pattern == "pull":
-            n, elapsed = _scale_pull(zmq, ctx, transport, peers, seconds)
+            n, elapsed, cpu = _scale_pull(zmq, ctx, transport, peers, seconds)
         else:
-            n, elapsed = _scale_pub(zmq, ctx, transport, peers, seconds)
-        report("result", messages=n, seconds=elapsed)
+            n, elapsed, cpu = _scale_pub(zmq, ctx, transport, peers, seconds)
+        report("result", messages=n, seconds=elapsed, cpu_s=cpu)
     finally:
         ctx.destroy(linger=0)
 
@@ -279,6 +279,7 @@ def _scale_router(zmq, ctx, transport, peers, seconds):
     thread = threading.Thread(target=server, daemon=True)
     thread.start()
     n = 0
+    cpu0 = cpu_time()
     start = time.perf_counter()
     deadline = start + seconds
     try:
@@ -288,7 +289,7 @@ def _scale_router(zmq, ctx, transport, peers, seconds):
             for _ in range(100):
                 busy.recv()
             n += 100
-        return n, time.perf_counter() - start
+        return n, time.perf_counter() - start, cpu_time() - cpu0
     finally:
         stop.set()
         thread.join(RECV_TIMEOUT_MS / 1000)
@@ -309,9 +310,11 @@ def _scale_pull(zmq, ctx, transport, peers, seconds):
         pull.recv()
     busy = pushes[0]
     thread = threading.Thread(target=_send_for, args=(busy, 16, 1, seconds), daemon=True)
+    cpu0 = cpu_time()
     thread.start()
     try:
-        return _recv_until_end(pull, 1)
+        n, elapsed = _recv_until_end(pull, 1)
+        return n, elapsed, cpu_time() - cpu0
     finally:
         thread.join(RECV_TIMEOUT_MS / 1000)
 
@@ -346,6 +349,7 @@ def _scale_pub(zmq, ctx, transport, peers, seconds):
     batch = max(1, 10000 // peers)
     msg = payload(16)
     n = 0
+    cpu0 = cpu_time()
     start = time.perf_counter()
     deadline = start + seconds
     while time.perf_counter() < deadline:
@@ -355,7 +359,7 @@ def _scale_pub(zmq, ctx, transport, peers, seconds):
             for _ in range(batch):
                 s.recv()
         n += batch * peers
-    return n, time.perf_counter() - start
+    return n, time.perf_counter() - start, cpu_time() - cpu0
 
 
 # ---- REQ/REP latency ------------------------------------------------------------------------

@@ -53,7 +53,8 @@ cdef int pipeset_add(zl_pipeset *ps, zl_pipe *p, int which) noexcept nogil:
     ps.n += 1
     return 0
 
-cdef void pipeset_set_active(zl_pipeset *ps, zl_pipe *p, int which, int on) noexcept nogil:
+cdef inline void pipeset_set_active(zl_pipeset *ps, zl_pipe *p, int which, int on) noexcept nogil:
+    # (inline: pipe_update calls it for every message, mostly to find nothing to change)
     cdef int i = pipeset_slot(p, which)[0]
     if i < 0:
         return

@@ -26,22 +26,24 @@ cdef unsigned _types(int a, int b=-1, int c=-1) noexcept nogil:
     return m
 
 # type, name, peers, flags; first_send, xsend; first_recv, xrecv; has_in, has_out; pipe_gone[, greet]
-socket_type_set(ZL_PAIR, "PAIR", _types(ZL_PAIR), T_SEND | T_RECV | T_ONE_PEER | T_INLINE,
+socket_type_set(ZL_PAIR, "PAIR", _types(ZL_PAIR), T_SEND | T_RECV | T_ONE_PEER | T_INLINE | T_READ_INLINE,
                 first_send_when_room, pair_send, NULL, fq_recv, fq_has_message, pair_has_out, NULL)
 socket_type_set(ZL_PUB, "PUB", _types(ZL_SUB, ZL_XSUB), T_SEND | T_PUBLISHER | T_CONFLATE_OUT,
                 pub_first_send, pub_send, NULL, NULL, NULL, pub_has_out, pub_pipe_gone, pub_greet)
 socket_type_set(ZL_SUB, "SUB", _types(ZL_PUB, ZL_XPUB),
-                T_RECV | T_SUBSCRIBER | T_SUBSCRIBE_OPTION | T_CONFLATE_IN,
+                T_RECV | T_SUBSCRIBER | T_SUBSCRIBE_OPTION | T_CONFLATE_IN | T_READ_INLINE,
                 NULL, NULL, NULL, sub_recv, sub_filter_inq, NULL, NULL, sub_send_all)
-socket_type_set(ZL_REQ, "REQ", _types(ZL_REP, ZL_ROUTER), T_SEND | T_RECV | T_IDENTITY | T_INLINE | T_LB,
+socket_type_set(ZL_REQ, "REQ", _types(ZL_REP, ZL_ROUTER), T_SEND | T_RECV | T_IDENTITY | T_INLINE | T_LB
+                | T_READ_INLINE,
                 req_first_send, req_send, req_first_recv, req_recv, req_has_in, req_has_out, NULL)
-socket_type_set(ZL_REP, "REP", _types(ZL_REQ, ZL_DEALER), T_SEND | T_RECV | T_INLINE,
+socket_type_set(ZL_REP, "REP", _types(ZL_REQ, ZL_DEALER), T_SEND | T_RECV | T_INLINE | T_READ_INLINE,
                 rep_first_send, rep_send, rep_first_recv, rep_recv, rep_has_in, rep_has_out, NULL)
 socket_type_set(ZL_DEALER, "DEALER", _types(ZL_REP, ZL_DEALER, ZL_ROUTER),
-                T_SEND | T_RECV | T_IDENTITY | T_INLINE | T_LB | T_CONFLATE_IN | T_CONFLATE_OUT,
+                T_SEND | T_RECV | T_IDENTITY | T_INLINE | T_LB | T_CONFLATE_IN | T_CONFLATE_OUT
+                | T_READ_INLINE,
                 first_send_when_room, lb_send, NULL, fq_recv, fq_has_message, lb_has_room, NULL)
 socket_type_set(ZL_ROUTER, "ROUTER", _types(ZL_REQ, ZL_DEALER, ZL_ROUTER),
-                T_SEND | T_RECV | T_IDENTITY | T_INLINE | T_ROUTER,
+                T_SEND | T_RECV | T_IDENTITY | T_INLINE | T_ROUTER | T_READ_INLINE,
                 router_first_send, router_send, NULL, router_recv, fq_has_message, always, NULL)
 socket_type_set(ZL_PULL, "PULL", _types(ZL_PUSH), T_RECV | T_CONFLATE_IN,
                 NULL, NULL, NULL, fq_recv, fq_has_message, NULL, NULL)
@@ -49,7 +51,7 @@ socket_type_set(ZL_PUSH, "PUSH", _types(ZL_PULL), T_SEND | T_LB | T_CONFLATE_OUT
                 first_send_when_room, lb_send, NULL, NULL, NULL, lb_has_room, NULL)
 socket_type_set(ZL_XPUB, "XPUB", _types(ZL_SUB, ZL_XSUB), T_SEND | T_RECV | T_PUBLISHER,
                 pub_first_send, pub_send, NULL, xpub_recv, xpub_has_in, pub_has_out, xpub_pipe_gone, pub_greet)
-socket_type_set(ZL_XSUB, "XSUB", _types(ZL_PUB, ZL_XPUB), T_SEND | T_RECV | T_SUBSCRIBER,
+socket_type_set(ZL_XSUB, "XSUB", _types(ZL_PUB, ZL_XPUB), T_SEND | T_RECV | T_SUBSCRIBER | T_READ_INLINE,
                 NULL, xsub_send, NULL, fq_recv, fq_has_message, always, NULL, sub_send_all)
 socket_type_set(ZL_STREAM, "STREAM", 0, T_SEND | T_RECV | T_ROUTER | T_RAW,
                 stream_first_send, stream_send, NULL, router_recv, fq_has_message, always, NULL)
