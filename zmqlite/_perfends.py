@@ -519,8 +519,9 @@ def _raw_socket(transport):
     return sock
 
 
-def raw_local(transport, address, report):
-    """Plain socket receiver: recv_into a 1 MiB buffer until EOF, time first..last byte."""
+def _raw_accept(transport, address, report):
+    """Plain socket listener: bind, report the endpoint, accept one peer; returns
+    (listener, connection), both with the receive timeout set."""
     listener = _raw_socket(transport)
     try:
         listener.bind(("127.0.0.1", 0) if transport == "tcp" else address)
@@ -529,8 +530,18 @@ def raw_local(transport, address, report):
         addr = listener.getsockname()
         report("ready", endpoint=list(addr) if isinstance(addr, tuple) else addr)
         conn, _ = listener.accept()
+        conn.settimeout(RECV_TIMEOUT_MS / 1000)
+        return listener, conn
+    except BaseException:
+        listener.close()
+        raise
+
+
+def raw_local(transport, address, report):
+    """Plain socket receiver: recv_into a 1 MiB buffer until EOF, time first..last byte."""
+    listener, conn = _raw_accept(transport, address, report)
+    try:
         with conn:
-            conn.settimeout(RECV_TIMEOUT_MS / 1000)
             buf = bytearray(RAW_CHUNK)
             view = memoryview(buf)
             recv_into = conn.recv_into
@@ -569,16 +580,9 @@ def raw_remote(transport, address, seconds, report):
 def raw_lat_local(transport, address, report):
     """Plain socket echo: bind, answer each message with the same bytes until EOF (the
     floor under REQ/REP: what two processes' blocking sockets take per round trip)."""
-    listener = _raw_socket(transport)
+    listener, conn = _raw_accept(transport, address, report)
     try:
-        listener.bind(("127.0.0.1", 0) if transport == "tcp" else address)
-        listener.listen(1)
-        listener.settimeout(RECV_TIMEOUT_MS / 1000)
-        addr = listener.getsockname()
-        report("ready", endpoint=list(addr) if isinstance(addr, tuple) else addr)
-        conn, _ = listener.accept()
         with conn:
-            conn.settimeout(RECV_TIMEOUT_MS / 1000)
             if transport == "tcp":
                 conn.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
             view = memoryview(bytearray(RAW_CHUNK))
