@@ -5,9 +5,10 @@
 # connection"): the token is conn.reader, under the context lock.
 #
 # The user thread takes the read side only when its socket's type allows it
-# (T_READ_INLINE: not PULL) and the socket has exactly one pipe, to a tcp/ipc connection the I/O thread marked eligible (inline_ok:
-# active, NULL or PLAIN, not raw, no heartbeats), nothing is queued, and the
-# I/O thread is not reading it. It reads and decodes with the engine's own
+# (T_READ_INLINE: not PULL) and the socket has exactly one pipe, to a tcp/ipc
+# connection the I/O thread marked eligible (inline_ok: active, NULL or PLAIN,
+# not raw, no heartbeats), nothing is queued, and the I/O thread is not
+# reading it. It reads and decodes with the engine's own
 # decoder and delivers with conn_deliver. Anything but data frames (a
 # command, EOF, an error, a protocol fault) goes back to the I/O thread as it
 # is (conn.handback, conn_take_back), and so does a large body (the I/O thread

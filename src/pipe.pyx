@@ -160,8 +160,8 @@ cdef void pipe_push_msg(zl_pipe *p, zl_queue *msg) noexcept nogil:
         pipe_conflate_out(p)
     queue_splice(&p.out, msg)
     pipe_kick(p)
-    if p.peer == NULL:
-        pipe_update(p)      # (an inproc transfer brought both ends' places up to date)
+    if p.peer == NULL or p.peer.dead:
+        pipe_update(p)      # (else the inproc transfer brought both ends' places up to date)
 
 cdef void inproc_unlink(zl_pipe *p, int flush) noexcept nogil:
     """Separates p from its inproc peer; with flush, p's queued messages are
