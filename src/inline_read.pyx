@@ -100,9 +100,7 @@ cdef int sock_wait_in(zl_ctx *c, zl_socket *s, long long deadline) noexcept nogi
     if not ZL_POLLER_SHARED:
         return sock_wait(c, s, ZL_POLLIN, deadline)
     pthread_mutex_lock(&c.lock)
-    if s.sig_pending:       # (every write of the signal fd sets it: else it is empty)
-        s.sig_pending = 0
-        zl_signaler_drain(s.sig_rfd)
+    sock_rearm(s)
     ready = (sock_events(s) & ZL_POLLIN) or c.terminating or s.closing
     if not ready:
         conn = inline_take(c, s)

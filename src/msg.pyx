@@ -75,17 +75,21 @@ cdef void _after_fork_child() noexcept nogil:
 
 pthread_atfork(_before_fork, _after_fork_parent, _after_fork_child)
 
-cdef zl_frame *frame_borrow(object data, object owner=None) except NULL:
+cdef zl_frame *frame_borrow(object data, object owner) except NULL:
     """A frame lending the buffer of `data` (an exact bytes object). The frame
-    holds `owner` (default: data itself), which must keep data alive: a tracked
+    holds `owner` (None: data itself), which must keep data alive: a tracked
     send's owner is a _Lease (frames.pyx), whose end tells its tracker."""
+    # (owner is a required argument and `keep` a plain pointer: Cython passes
+    # a default argument in a struct and counts references on a reassigned
+    # object variable, which cost this per-message function a third)
+    cdef PyObject *keep = <PyObject *>owner
     cdef zl_frame *f = <zl_frame *>malloc(sizeof(zl_frame))
     if f == NULL:
         raise MemoryError()
     if owner is None:
-        owner = data
-    Py_INCREF(owner)
-    f.owner = <void *>owner
+        keep = <PyObject *>data
+    Py_INCREF(<object>keep)
+    f.owner = <void *>keep
     f.data = <unsigned char *>PyBytes_AS_STRING(data)
     f.size = PyBytes_GET_SIZE(data)
     f.cap = 0

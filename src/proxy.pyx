@@ -15,8 +15,7 @@ cdef int sock_rearm_events(zl_socket *s, int *events) noexcept nogil:
     context is terminating, else 0."""
     cdef zl_ctx *c = <zl_ctx *>s.ctx
     pthread_mutex_lock(&c.lock)
-    s.sig_pending = 0
-    zl_signaler_drain(s.sig_rfd)
+    sock_rearm(s)
     events[0] = sock_events(s)
     rc = ZL_ETERM if c.terminating else (ENOTSOCK if s.closing else 0)
     pthread_mutex_unlock(&c.lock)

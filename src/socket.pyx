@@ -606,8 +606,7 @@ cdef class Socket:
         cdef zl_ctx *c = <zl_ctx *>s.ctx
         cdef int ev
         pthread_mutex_lock(&c.lock)
-        s.sig_pending = 0
-        zl_signaler_drain(s.sig_rfd)
+        sock_rearm(s)
         ev = sock_events(s)
         terminating = c.terminating
         pthread_mutex_unlock(&c.lock)

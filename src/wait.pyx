@@ -9,8 +9,7 @@ cdef int sock_wait(zl_ctx *c, zl_socket *s, int events, long long deadline) noex
     cdef int ready, rc
     cdef long long timeout = -1
     pthread_mutex_lock(&c.lock)
-    s.sig_pending = 0
-    zl_signaler_drain(s.sig_rfd)
+    sock_rearm(s)
     ready = (sock_events(s) & events) or c.terminating or s.closing
     pthread_mutex_unlock(&c.lock)
     if ready:

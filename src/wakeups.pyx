@@ -11,6 +11,14 @@ cdef void sock_signal(zl_socket *s) noexcept nogil:
         s.sig_pending = 1
         zl_signaler_send(s.sig_wfd)
 
+cdef inline void sock_rearm(zl_socket *s) noexcept nogil:
+    """Empties s's signal fd before a waiter looks at its events (lock held).
+    Every write of the fd sets sig_pending, so without it the fd is empty and
+    there is nothing to read: no read(2) that fails with EAGAIN per wait."""
+    if s.sig_pending:
+        s.sig_pending = 0
+        zl_signaler_drain(s.sig_rfd)
+
 cdef void ctx_socket_gone(zl_ctx *c) noexcept nogil:
     """A socket struct was freed (lock held): the last one lets term() and a
     stopping I/O thread go on."""

@@ -96,13 +96,20 @@ cdef void pipeset_clear(zl_pipeset *ps) noexcept nogil:
     ps.items = NULL
     ps.n = ps.active = ps.current = ps.cap = 0
 
+cdef inline void pipe_update_in(zl_pipe *p) noexcept nogil:
+    """pipe_update for a change of p.inq alone (the fq set)."""
+    pipeset_set_active(&p.sock.fq, p, PIPESET_FQ, p.inq.msgs > 0)
+
+cdef inline void pipe_update_out(zl_pipe *p) noexcept nogil:
+    """pipe_update for a change of p.out alone (the lb set)."""
+    if p.lb_at >= 0:
+        pipeset_set_active(&p.sock.lb, p, PIPESET_LB, pipe_can_send(p))
+
 cdef void pipe_update(zl_pipe *p) noexcept nogil:
     """Brings p's place in its socket's pipe sets up to date with its state:
     called after p's queues, peer, liveness or its socket's HWM changed."""
-    cdef zl_socket *s = p.sock
-    pipeset_set_active(&s.fq, p, PIPESET_FQ, p.inq.msgs > 0)
-    if p.lb_at >= 0:
-        pipeset_set_active(&s.lb, p, PIPESET_LB, pipe_can_send(p))
+    pipe_update_in(p)
+    pipe_update_out(p)
 
 # ------------------------------------------------------ ROUTER: pipes by id
 
