@@ -82,8 +82,10 @@ def test_point_names():
     p = parse_point("rawlat-ipc-16")
     assert (p.kind, p.transport, p.size, p.metric) == ("rawlat", "ipc", 16, "median_us")
     assert [p.name for p in select_points("reqrep-*")] == ["reqrep-tcp-16", "reqrep-ipc-16"]
+    p = parse_point("rawfan-tcp-1000")
+    assert (p.kind, p.transport, p.peers, p.metric) == ("rawfan", "tcp", 1000, "msgs_per_s")
     for bad in ("pushpull-tcp-0", "reqrep-inproc-16", "raw-inproc-1m", "rawlat-inproc-16",
-                "nope"):
+                "rawfan-inproc-10", "rawfan-tcp-0", "nope"):
         with pytest.raises(ValueError):
             parse_point(bad)
 
@@ -133,3 +135,23 @@ def test_scale_point_reports_cpu(tmp_path):
     # and the CPU table shows it
     assert any(line.startswith("scale-pub-inproc-2") and line.endswith(" us")
                for line in proc.stdout.splitlines())
+
+
+def test_fan_out_floor(tmp_path):
+    """rawfan-*: plain sockets in scale-pub's rounds, measured once, and shown as the
+    floor of the scale-pub point with the same transport and peers (CPU per delivery)."""
+    out = tmp_path / "out.json"
+    proc = run_perf("--points", "scale-pub-ipc-3,rawfan-ipc-3", "--seconds", "0.3",
+                    "--impls", "zmqlite", "--quiet", "--json", str(out), tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    pub, floor = json.loads(out.read_text())["points"]
+    assert (floor["kind"], floor["metric"], list(floor["results"])) == \
+        ("rawfan", "msgs_per_s", ["raw"])
+    med = floor["results"]["raw"]["median"]
+    # whole rounds: 3,333 messages to each of 3 connections per round
+    assert med["messages"] > 0 and med["messages"] % (3333 * 3) == 0
+    assert pub["floor_cpu_us_per_msg"] == pytest.approx(med["cpu_us_per_msg"])
+    zl = pub["results"]["zmqlite"]["median"]["cpu_us_per_msg"]
+    row = next(line for line in proc.stdout.splitlines()
+               if line.startswith("scale-pub-ipc-3") and " us" in line)
+    assert f"{med['cpu_us_per_msg']:.2f} us (zl {zl / med['cpu_us_per_msg']:.2f}x)" in row

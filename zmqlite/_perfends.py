@@ -631,6 +631,61 @@ def raw_lat_remote(transport, address, size, seconds, report):
         report("result", **summarize_latency(samples, warmup=max(10, len(samples) // 100)))
 
 
+def raw_fan(transport, peers, seconds, report):
+    """Plain sockets in the rounds of the scale-pub point, in one process: each round
+    writes ``max(1, 10000 // peers)`` messages' bytes (16 B and ZMTP's 2-byte header
+    each) to every one of ``peers`` connections in one send, then reads every one.
+    Its CPU per delivery is the transport's floor under PUB's fan-out: one segment
+    sent and received per subscriber per round, whatever a library does above it."""
+    listener = _raw_socket(transport)
+    pairs = []
+    path = None
+    try:
+        if transport == "tcp":
+            listener.bind(("127.0.0.1", 0))
+        else:
+            path = os.path.join(tempfile.gettempdir(), f"zl-rawfan-{os.getpid()}")
+            listener.bind(path)
+        listener.listen(min(peers, 4096))
+        listener.settimeout(RECV_TIMEOUT_MS / 1000)
+        for _ in range(peers):
+            client = _raw_socket(transport)
+            pairs.append(client)  # (closed with the others in finally)
+            client.connect(listener.getsockname())
+            server, _ = listener.accept()
+            pairs.append(server)
+            if transport == "tcp":
+                for sock in (client, server):
+                    sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+            client.settimeout(RECV_TIMEOUT_MS / 1000)
+        writers, readers = pairs[1::2], pairs[0::2]
+        batch = max(1, 10000 // peers)
+        chunk = bytes(18 * batch)
+        buf = memoryview(bytearray(RAW_CHUNK))
+        n = 0
+        cpu0 = cpu_time()
+        start = time.perf_counter()
+        deadline = start + seconds
+        while time.perf_counter() < deadline:
+            for w in writers:
+                w.sendall(chunk)
+            for r in readers:
+                got = 0
+                while got < len(chunk):
+                    k = r.recv_into(buf)
+                    if not k:
+                        raise RuntimeError("a connection closed")
+                    got += k
+            n += batch * peers
+        report("result", messages=n, seconds=time.perf_counter() - start, cpu_s=cpu_time() - cpu0)
+    finally:
+        for sock in pairs:
+            sock.close()
+        listener.close()
+        if path:
+            os.unlink(path)
+
+
 # ---- child process entry --------------------------------------------------------------------
 
 #: import name of each implementation of the pyzmq API
@@ -670,6 +725,8 @@ def child_main(spec_json):
             return raw_remote(spec["transport"], spec["endpoint"], spec["seconds"], report)
         if role == "raw_lat_local":
             return raw_lat_local(spec["transport"], spec["endpoint"], report)
+        if role == "raw_fan":
+            return raw_fan(spec["transport"], spec["peers"], spec["seconds"], report)
         if role == "raw_lat_remote":
             return raw_lat_remote(spec["transport"], spec["endpoint"], spec["size"],
                                   spec["seconds"], report)

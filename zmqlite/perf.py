@@ -36,7 +36,8 @@ from . import _perfends
 
 IMPLS = ("zmqlite", "pyzmq", "pyomq")
 RAW = "raw"  # the pseudo-implementation of the raw-socket ceiling points
-RAW_KINDS = ("raw", "rawlat")  # the points it measures: throughput, round trip
+RAW_KINDS = ("raw", "rawlat", "rawfan")  # the points it measures: throughput, round trip,
+#                                          PUB-like fan-out
 
 #: seconds a child may take to start (interpreter, import, bind) before it counts as hung
 START_TIMEOUT = 30.0
@@ -57,26 +58,29 @@ _POINT_RE = re.compile(
 _SCALE_RE = re.compile(r"^scale-(?P<pattern>router|pull|pub)-(?P<transport>tcp|ipc|inproc)"
                        r"-(?P<peers>\d+)$")
 
+_RAWFAN_RE = re.compile(r"^rawfan-(?P<transport>tcp|ipc)-(?P<peers>\d+)$")
+
 
 @dataclass(frozen=True)
 class Point:
     name: str
-    # "thr" (PUSH->PULL), "lat" (REQ/REP), "pubsub", "raw" and "rawlat" (plain sockets'
-    # throughput and round trip), "scale"
+    # "thr" (PUSH->PULL), "lat" (REQ/REP), "pubsub", "raw", "rawlat" and "rawfan" (plain
+    # sockets' throughput, round trip and scale-pub's rounds), "scale"
     kind: str
     transport: str
     size: int  # bytes per frame (raw: bytes per sendall)
     frames: int = 1
     subscribers: int = 0
     pattern: str = ""  # scale: router, pull or pub
-    peers: int = 0  # scale: connected peers, one of them busy
+    peers: int = 0  # scale: connected peers, one of them busy; rawfan: connections
     curve: bool = False  # thr: both ends with CURVE on (the receiver is the server)
 
     @property
     def metric(self):
         """The number a point is judged by (median of runs), and its direction."""
         return {"thr": "msgs_per_s", "lat": "median_us", "pubsub": "total_msgs_per_s",
-                "raw": "mb_per_s", "rawlat": "median_us", "scale": "msgs_per_s"}[self.kind]
+                "raw": "mb_per_s", "rawlat": "median_us", "scale": "msgs_per_s",
+                "rawfan": "msgs_per_s"}[self.kind]
 
     @property
     def describe(self):
@@ -100,6 +104,9 @@ class Point:
         if self.kind == "rawlat":
             return (f"plain sockets, {size} echoed, median and p99 round trip: "
                     f"the transport's floor under REQ/REP")
+        if self.kind == "rawfan":
+            return (f"plain sockets in scale-pub's rounds to {self.peers} connections, one "
+                    f"process: the transport's floor under PUB's CPU per delivery")
         return f"plain sockets, sendall/recv_into of {size} chunks: the transport's ceiling"
 
 
@@ -113,7 +120,12 @@ def _fmt_size(n):
 
 def parse_point(name):
     """A Point from its name, e.g. pushpull-tcp-64k, reqrep-ipc-16, pubsub4-tcp-16,
-    scale-pull-inproc-1000."""
+    scale-pull-inproc-1000, rawfan-tcp-1000."""
+    m = _RAWFAN_RE.match(name)
+    if m:
+        if int(m["peers"]) < 1:
+            raise ValueError(f"{name}: at least one connection")
+        return Point(name, "rawfan", m["transport"], 16, peers=int(m["peers"]))
     m = _SCALE_RE.match(name)
     if m:
         if int(m["peers"]) < 1:
@@ -151,6 +163,7 @@ FULL = [
     "raw-tcp-1m", "raw-ipc-1m", "rawlat-tcp-16", "rawlat-ipc-16",
     *(f"scale-{p}-inproc-{n}" for p in ("router", "pull", "pub") for n in (1, 100, 1000, 10000)),
     *(f"scale-{p}-tcp-{n}" for p in ("router", "pull", "pub") for n in (1, 1000)),
+    "rawfan-tcp-1000",
     *(f"curve-tcp-{s}" for s in ("16", "4k", "64k", "1m")),
 ]
 QUICK = [
@@ -341,6 +354,11 @@ def run_point(point, impl, seconds, pin=None, tag="0"):
             local.expect("echoed", FINISH_TIMEOUT)
             res.pop("kind")
             return res, None
+        if point.kind == "rawfan":
+            child = ends.start(f"raw fan-out x{point.peers}", role="raw_fan",
+                               transport=point.transport, peers=point.peers, seconds=seconds)
+            res = child.expect("result", limit + START_TIMEOUT)  # includes connecting
+            return _thr_result(point, res, res["cpu_s"] / max(res["messages"], 1)), None
 
         common = dict(impl=impl, size=point.size, frames=point.frames, seconds=seconds)
         if point.kind == "scale":
@@ -441,13 +459,15 @@ def _median_of_runs(runs):
 
 def summarize(points, impls, runs, failures):
     """The JSON-ready summary: per point, per implementation runs, medians and comparisons."""
-    raw, floor = {}, {}
+    raw, floor, fan_floor = {}, {}, {}
     for point in points:
         med = _median_of_runs(runs.get((point.name, RAW), []))
         if point.kind == "raw" and med:
             raw.setdefault(point.transport, med["mb_per_s"])
         if point.kind == "rawlat" and med:
             floor.setdefault(point.transport, med["median_us"])
+        if point.kind == "rawfan" and med:
+            fan_floor.setdefault((point.transport, point.peers), med["cpu_us_per_msg"])
     rows = []
     for point in points:
         names = [RAW] if point.kind in RAW_KINDS else impls
@@ -467,12 +487,17 @@ def summarize(points, impls, runs, failures):
             ceiling = raw[point.transport] * 1e6 / (point.size * point.frames)
         elif point.kind == "lat" and point.transport in floor:
             ceiling = 1e6 / floor[point.transport]  # round trips per second
-        rows.append({
+        row = {
             "point": point.name, "description": point.describe, "kind": point.kind,
             "transport": point.transport, "size": point.size, "frames": point.frames,
             "subscribers": point.subscribers, "metric": point.metric,
             "results": results, "ratio_zmqlite_pyzmq": ratio, "ceiling_msgs_per_s": ceiling,
-        })
+        }
+        if point.kind == "scale" and point.pattern == "pub" and \
+                (point.transport, point.peers) in fan_floor:
+            # plain sockets' CPU per delivery in the same rounds (rawfan-*)
+            row["floor_cpu_us_per_msg"] = fan_floor[(point.transport, point.peers)]
+        rows.append(row)
     return rows
 
 
@@ -557,6 +582,8 @@ def format_cpu_table(rows, impls):
     cols = ["point", *impls]
     if "zmqlite" in impls and "pyzmq" in impls:
         cols.append("zl/pyzmq")
+    if any("floor_cpu_us_per_msg" in row for row in rows):
+        cols.append("floor")
     lines = []
     for row in rows:
         cpu = {impl: (res["median"] or {}).get("cpu_us_per_msg")
@@ -568,6 +595,10 @@ def format_cpu_table(rows, impls):
             cells[impl] = "-" if value is None else f"{value:.2f} us"
         if cpu.get("zmqlite") and cpu.get("pyzmq"):
             cells["zl/pyzmq"] = f"{cpu['zmqlite'] / cpu['pyzmq']:.2f}x"
+        floor = row.get("floor_cpu_us_per_msg")
+        if floor:
+            cells["floor"] = f"{floor:.2f} us" + \
+                (f" (zl {cpu['zmqlite'] / floor:.2f}x)" if cpu.get("zmqlite") else "")
         lines.append([cells.get(c, "-") for c in cols])
     if not lines:
         return None
@@ -577,7 +608,7 @@ def format_cpu_table(rows, impls):
 CPU_NOTES = (
     "CPU per message: user + system time of every thread of both ends (per round trip for "
     "reqrep, per delivery for pubsub; scale-*: the one process, idle peers included); "
-    "zl/pyzmq < 1: zmqlite cheaper"
+    "zl/pyzmq < 1: zmqlite cheaper; floor: plain sockets in scale-pub's rounds (rawfan-*)"
 )
 
 
