@@ -112,16 +112,16 @@ def test_peer_gone_while_recv_waits(zl, ctx):
 @pytest.mark.parametrize("transport", ["tcp", "ipc"])
 def test_second_peer_while_recv_waits(zl, ctx, endpoint, transport):
     # (a DEALER fair-queues as a PULL does; a PULL never reads inline)
-    pull = ctx.socket(zl.DEALER)
-    pull.setsockopt(zl.RCVTIMEO, 5000)
+    receiver = ctx.socket(zl.DEALER)
+    receiver.setsockopt(zl.RCVTIMEO, 5000)
     addr = endpoint(transport)
-    pull.bind(addr)
-    addr = pull.getsockopt(zl.LAST_ENDPOINT).decode()
+    receiver.bind(addr)
+    addr = receiver.getsockopt(zl.LAST_ENDPOINT).decode()
     one = ctx.socket(zl.DEALER)
     one.connect(addr)
     one.send(b"one")
-    assert pull.recv() == b"one"
-    t, box = recv_in_thread(pull.recv)
+    assert receiver.recv() == b"one"
+    t, box = recv_in_thread(receiver.recv)
     time.sleep(0.1)
     two = ctx.socket(zl.DEALER)
     two.connect(addr)
@@ -130,8 +130,8 @@ def test_second_peer_while_recv_waits(zl, ctx, endpoint, transport):
     assert box == {"value": b"two"}
     one.send(b"three")
     two.send(b"four")
-    assert sorted([pull.recv(), pull.recv()]) == [b"four", b"three"]
-    for s in (one, two, pull):
+    assert sorted([receiver.recv(), receiver.recv()]) == [b"four", b"three"]
+    for s in (one, two, receiver):
         s.close(0)
 
 

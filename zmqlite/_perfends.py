@@ -638,7 +638,7 @@ def raw_fan(transport, peers, seconds, report):
     Its CPU per delivery is the transport's floor under PUB's fan-out: one segment
     sent and received per subscriber per round, whatever a library does above it."""
     listener = _raw_socket(transport)
-    pairs = []
+    writers, readers = [], []  # the accepted ends publish, the connecting ends read
     path = None
     try:
         if transport == "tcp":
@@ -650,15 +650,14 @@ def raw_fan(transport, peers, seconds, report):
         listener.settimeout(RECV_TIMEOUT_MS / 1000)
         for _ in range(peers):
             client = _raw_socket(transport)
-            pairs.append(client)  # (closed with the others in finally)
+            readers.append(client)  # (listed first: closed in finally if connect fails)
             client.connect(listener.getsockname())
             server, _ = listener.accept()
-            pairs.append(server)
+            writers.append(server)
             if transport == "tcp":
                 for sock in (client, server):
                     sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
             client.settimeout(RECV_TIMEOUT_MS / 1000)
-        writers, readers = pairs[1::2], pairs[0::2]
         batch = max(1, 10000 // peers)
         chunk = bytes(18 * batch)
         buf = memoryview(bytearray(RAW_CHUNK))
@@ -679,7 +678,7 @@ def raw_fan(transport, peers, seconds, report):
             n += batch * peers
         report("result", messages=n, seconds=time.perf_counter() - start, cpu_s=cpu_time() - cpu0)
     finally:
-        for sock in pairs:
+        for sock in writers + readers:
             sock.close()
         listener.close()
         if path:
