@@ -33,6 +33,7 @@ cdef class Socket:
         cdef zl_ctx *c
         cdef int t
         self.copy_threshold = COPY_THRESHOLD
+        self._plain_io = type(self).send is Socket.send and type(self).recv is Socket.recv
         # (asyncio's from_socket passes _from_socket; __cinit__ sees the caller's arguments)
         shadow = kwargs.get("shadow") or kwargs.get("_from_socket") or \
             (context if isinstance(context, Socket) else None)
@@ -459,27 +460,68 @@ cdef class Socket:
         finally:
             PyBuffer_Release(&view)
 
+    # ------------------------------------------------------- multipart
+    # send_multipart/recv_multipart live here, not in zmqlite.Socket: a
+    # Python-level wrapper cost as much as the rest of a 3-frame message
+    # (callgrind, inproc 3 x 16 B: 9,725 instructions a message, 4,216 of
+    # them the two wrappers). _plain_io (set at creation) says send and recv
+    # are this class's own, so the whole message can go in one call; a
+    # subclass that overrides them (green, asyncio) gets them called per frame.
+
+    def send_multipart(self, msg_parts, int flags=0, copy=True, track=False, **kwargs):
+        """Sends a sequence of buffers as one multipart message (SNDMORE on
+        all but the last). Every part is checked before the first is sent, so
+        a bad part does not leave half a message queued. A message has at
+        least one part: [] is IndexError, as with pyzmq."""
+        cdef Py_ssize_t n = len(msg_parts)
+        if n == 0:
+            raise IndexError("send_multipart needs at least one message part")
+        if self._plain_io and copy and not track and not isinstance(msg_parts[n - 1], _FrameBase):
+            # (a Frame last may carry a tracker to return: the general path)
+            return self._send_parts_now(msg_parts, flags)
+        return _send_multipart_general(self, msg_parts, n, flags, copy, track)
+
+    def recv_multipart(self, int flags=0, copy=True, track=False):
+        """Receives every frame of the next message, as a list (of Frame with
+        copy=False)."""
+        if self._plain_io and copy:
+            return self._recv_parts_now(flags)
+        parts = [self.recv(flags, copy=copy, track=track)]
+        while self.getsockopt(ZL_OPT_RCVMORE):
+            parts.append(self.recv(flags, copy=copy, track=track))
+        return parts
+
     def _send_parts(self, parts, int flags=0):
+        """send_multipart's plain case, for the green and asyncio sockets."""
+        return self._send_parts_now(parts, flags)
+
+    def _recv_parts(self, int flags=0):
+        """recv_multipart's plain case, for the green and asyncio sockets."""
+        return self._recv_parts_now(flags)
+
+    cdef object _send_parts_now(self, parts, int flags):
         """send_multipart's plain case in one call: every part is checked (and
         copied or lent) before the first is sent, so a bad part leaves no
         half message queued."""
         cdef zl_socket *s = self._sock()
         cdef Py_ssize_t i, n = len(parts)
-        cdef list frames = []
+        cdef zl_frame *on_stack[8]
+        cdef zl_frame **fs = on_stack
         release_borrowed()
         if n == 0:
             return None
-        cdef zl_frame **fs = <zl_frame **>calloc(n, sizeof(zl_frame *))
-        if fs == NULL:
-            raise MemoryError()
+        if n > 8:
+            fs = <zl_frame **>malloc(n * sizeof(zl_frame *))
+            if fs == NULL:
+                raise MemoryError()
+        for i in range(n):
+            fs[i] = NULL
         try:
             for i in range(n):
                 try:
                     fs[i] = frame_for(parts[i])
                 except TypeError:
-                    text = repr(parts[i])
-                    raise TypeError("Frame %d (%s) does not support the buffer interface."
-                                    % (i, text if len(text) <= 32 else text[:32] + "...")) from None
+                    raise _not_a_buffer(i, parts[i]) from None
             for i in range(n):
                 f = fs[i]
                 fs[i] = NULL
@@ -488,9 +530,10 @@ cdef class Socket:
             for i in range(n):
                 if fs[i] != NULL:
                     frame_free_gil(fs[i])
-            free(fs)
+            if fs != on_stack:
+                free(fs)
 
-    def _recv_parts(self, int flags=0):
+    cdef object _recv_parts_now(self, int flags):
         """recv_multipart's plain case in one call: the whole message is
         already queued once its first frame is, so the rest comes without waiting."""
         cdef zl_socket *s = self._sock()
@@ -758,6 +801,29 @@ cdef _unlink_ipc_files(list paths):
 
 cdef enum:
     COPY_THRESHOLD = 65536      # pyzmq's default Socket.copy_threshold (zmq.COPY_THRESHOLD)
+
+cdef object _not_a_buffer(Py_ssize_t i, part):
+    """pyzmq's error for a multipart part that is not a buffer."""
+    text = repr(part)
+    return TypeError("Frame %d (%s) does not support the buffer interface."
+                     % (i, text if len(text) <= 32 else text[:32] + "..."))
+
+cdef object _send_multipart_general(Socket sock, msg_parts, Py_ssize_t n, int flags,
+                                    copy, track):
+    """send_multipart beyond the plain case: a frame at a time through
+    sock.send (a subclass's own, a Frame's tracker, copy=False), every part
+    checked first."""
+    for i in range(n):
+        part = msg_parts[i]
+        if isinstance(part, (bytes, memoryview, _FrameBase)):
+            continue
+        try:
+            memoryview(part)
+        except TypeError:
+            raise _not_a_buffer(i, part) from None
+    for i in range(n - 1):
+        sock.send(msg_parts[i], flags | ZL_SNDMORE, copy=copy, track=track)
+    return sock.send(msg_parts[n - 1], flags, copy=copy, track=track)
 
 cdef object _send_general(Socket sock, data, int flags, copy, track, routing_id, group):
     """send() beyond plain bytes: Frames, trackers, the DRAFT-only arguments.

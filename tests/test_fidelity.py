@@ -208,6 +208,45 @@ def test_misuse_fails_at_once(zl, ctx):
         push.send_multipart([])
 
 
+def test_multipart_calls_a_subclass_send_and_recv_per_frame(zl, ctx):
+    """A subclass's own send/recv see every frame of send_multipart and
+    recv_multipart (zmqlite sends a plain socket's message in one call)."""
+    calls = []
+
+    class Counting(zl.Socket):
+        def send(self, data, flags=0, copy=True, track=False, **kwargs):
+            calls.append(("send", bytes(data), flags))
+            return super().send(data, flags, copy=copy, track=track, **kwargs)
+
+        def recv(self, flags=0, copy=True, track=False):
+            frame = super().recv(flags, copy=copy, track=track)
+            calls.append(("recv", frame))
+            return frame
+
+    a = ctx.socket(zl.PAIR, socket_class=Counting)
+    b = ctx.socket(zl.PAIR, socket_class=Counting)
+    a.bind("inproc://subclass-multipart")
+    b.connect("inproc://subclass-multipart")
+    a.send_multipart([b"a", b"bc", b"d"])
+    assert b.recv_multipart() == [b"a", b"bc", b"d"]
+    assert calls == [("send", b"a", zl.SNDMORE), ("send", b"bc", zl.SNDMORE), ("send", b"d", 0),
+                     ("recv", b"a"), ("recv", b"bc"), ("recv", b"d")]
+
+
+def test_multipart_bad_part_sends_nothing(zl, ctx):
+    """A part that is not a buffer fails before the first frame goes, so the
+    next message arrives whole."""
+    a = ctx.socket(zl.PAIR)
+    b = ctx.socket(zl.PAIR)
+    a.bind("inproc://bad-part")
+    b.connect("inproc://bad-part")
+    with pytest.raises(TypeError, match=r"Frame 1 \(3\) does not support the buffer interface"):
+        a.send_multipart([b"first", 3, b"last"])
+    a.send_multipart([b"x", memoryview(b"y")] + [b"z"] * 10)
+    assert b.recv_multipart() == [b"x", b"y"] + [b"z"] * 10
+    assert b.poll(0) == 0
+
+
 @pytest.mark.zmqlite_only(reason="pyzmq accepts any object in register() and fails in poll()")
 def test_poller_register_refuses_non_sockets(zl):
     with pytest.raises(TypeError):

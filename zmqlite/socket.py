@@ -1,9 +1,10 @@
 """zmqlite.Socket: the helpers pyzmq users expect, built on ``_core.Socket``.
 
-Everything per-frame (send, recv, getsockopt) stays in ``_core``; this class only
-composes those calls (multipart, strings, JSON, pickle), maps options to
-attributes, and adds pyzmq's conveniences. ``send``/``recv`` themselves are
-``_core``'s, ``copy=False``, ``Frame`` arguments and trackers included.
+Everything per-frame or per-message (send, recv, send_multipart, recv_multipart,
+getsockopt) stays in ``_core``; this class only composes those calls (strings,
+JSON, pickle), maps options to attributes, and adds pyzmq's conveniences.
+``send``/``recv`` themselves are ``_core``'s, ``copy=False``, ``Frame`` arguments
+and trackers included.
 """
 
 from __future__ import annotations
@@ -23,13 +24,11 @@ from warnings import warn
 from . import _core
 from .constants import Errno, Event, PollEvent, SocketOption, SocketType, _OptType
 from .error import ZMQBindError, ZMQError
-from .frame import _FINISHED_TRACKER, Frame, _draft_only
+from .frame import _FINISHED_TRACKER, _draft_only
 
 DEFAULT_PROTOCOL = pickle.DEFAULT_PROTOCOL
 _monitor_names = itertools.count()
 
-_SNDMORE = 2
-_RCVMORE = int(SocketOption.RCVMORE)
 _HWM = SocketOption.HWM
 _POLLIN = int(PollEvent.POLLIN)
 # a failing get() with these errnos means "not readable": report AttributeError so
@@ -385,59 +384,7 @@ class Socket(_core.Socket):
         self._monitor_socket = None
         self.monitor(None, 0)
 
-    # -- send / recv ----------------------------------------------------------------
-
-    # -- multipart and serialization --------------------------------------------
-
-    def send_multipart(
-        self,
-        msg_parts: Sequence[Any],
-        flags: int = 0,
-        copy: bool = True,
-        track: bool = False,
-        **kwargs: Any,
-    ) -> Any:
-        """Send a sequence of buffers as one multipart message (SNDMORE on all but the last).
-
-        Every part is checked before the first is sent, so a bad part does not
-        leave half a message queued. A message has at least one part: ``[]`` is
-        IndexError, as with pyzmq.
-        """
-        if not msg_parts:
-            raise IndexError("send_multipart needs at least one message part")
-        if copy and not track and type(self).send is Socket.send and not (
-            msg_parts and isinstance(msg_parts[-1], Frame)  # may carry a tracker to return
-        ):
-            return self._send_parts(msg_parts, flags)   # checks every part first
-        for i, part in enumerate(msg_parts):
-            if isinstance(part, (bytes, memoryview, Frame)):
-                continue
-            try:
-                memoryview(part)
-            except TypeError:
-                text = repr(part)
-                if len(text) > 32:
-                    text = text[:32] + "..."
-                raise TypeError(
-                    f"Frame {i} ({text}) does not support the buffer interface."
-                ) from None
-        more = flags | _SNDMORE
-        send = self.send
-        for part in msg_parts[:-1]:
-            send(part, more, copy, track)
-        return send(msg_parts[-1], flags, copy, track)
-
-    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> list:
-        """Receive every frame of the next message, as a list (of ``Frame`` with
-        ``copy=False``)."""
-        if copy and type(self).recv is Socket.recv:
-            return self._recv_parts(flags)
-        more = self.getsockopt
-        recv = self.recv
-        parts = [recv(flags, copy, track)]
-        while more(_RCVMORE):
-            parts.append(recv(flags, copy, track))
-        return parts
+    # -- serialization --------------------------------------------
 
     def _deserialize(self, recvd: Any, load: Callable[[Any], Any]) -> Any:
         """Turn what a recv call returned into the result of a recv_* helper.

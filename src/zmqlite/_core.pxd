@@ -410,6 +410,7 @@ cdef class Socket:
     cdef dict _stored           # options accepted for compatibility but without effect yet
     cdef object _owner          # a shadow (Socket.shadow): the Socket that owns _s; None: this one
     cdef public Py_ssize_t copy_threshold   # pyzmq's: send(copy=False) lends bytes this long or more
+    cdef bint _plain_io         # send/recv are this class's: multipart goes in one call
     cdef object __weakref__
     cdef _shadow(self, shadow)
     cdef zl_socket *_sock(self) except NULL
@@ -421,3 +422,5 @@ cdef class Socket:
     cdef object _recv(self, int flags, bint as_frame, track=*)
     cdef int _send_frame(self, zl_socket *s, zl_frame *f, int flags) except -1
     cdef zl_frame *_recv_frame(self, zl_socket *s, int flags) except NULL
+    cdef object _send_parts_now(self, parts, int flags)
+    cdef object _recv_parts_now(self, int flags)
