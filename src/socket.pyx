@@ -485,11 +485,17 @@ cdef class Socket:
     def recv_multipart(self, int flags=0, copy=True, track=False):
         """Receives every frame of the next message, as a list (of Frame with
         copy=False)."""
-        if self._plain_io and copy:
+        if not self._plain_io:
+            parts = [self.recv(flags, copy=copy, track=track)]
+            while self.getsockopt(ZL_OPT_RCVMORE):
+                parts.append(self.recv(flags, copy=copy, track=track))
+            return parts
+        if copy:
             return self._recv_parts_now(flags)
-        parts = [self.recv(flags, copy=copy, track=track)]
-        while self.getsockopt(ZL_OPT_RCVMORE):
-            parts.append(self.recv(flags, copy=copy, track=track))
+        # Frames (ZMQStream and Jupyter's sessions receive with copy=False)
+        parts = [self._recv(flags, True, track)]
+        while self._sock().rcvmore:
+            parts.append(self._recv(flags, True, track))
         return parts
 
     def _send_parts(self, parts, int flags=0):

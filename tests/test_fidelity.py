@@ -233,6 +233,22 @@ def test_multipart_calls_a_subclass_send_and_recv_per_frame(zl, ctx):
                      ("recv", b"a"), ("recv", b"bc"), ("recv", b"d")]
 
 
+def test_recv_multipart_without_copy_gives_frames(zl, ctx):
+    """recv_multipart(copy=False), as ZMQStream and Jupyter's sessions call it:
+    one Frame a part, each knowing whether more follow."""
+    a = ctx.socket(zl.PAIR)
+    b = ctx.socket(zl.PAIR)
+    a.bind("inproc://frames-multipart")
+    b.connect("inproc://frames-multipart")
+    a.send_multipart([b"id", b"", b"x" * 100_000])
+    a.send(b"next")
+    frames = b.recv_multipart(copy=False)
+    assert all(isinstance(f, zl.Frame) for f in frames)
+    assert [f.bytes for f in frames] == [b"id", b"", b"x" * 100_000]
+    assert [f.more for f in frames] == [True, True, False]
+    assert b.recv_multipart(copy=False)[0].bytes == b"next"
+
+
 def test_multipart_bad_part_sends_nothing(zl, ctx):
     """A part that is not a buffer fails before the first frame goes, so the
     next message arrives whole."""
