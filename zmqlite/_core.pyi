@@ -1,6 +1,6 @@
 # Types of the compiled zmqlite._core (src/zmqlite/_core.pyx); the interface is fixed
 # by the project's internal spec. Keep in step with the Cython sources.
-from typing import Any, Protocol
+from typing import Any, Protocol, Sequence
 from weakref import WeakValueDictionary
 
 from typing_extensions import Buffer
@@ -54,6 +54,14 @@ class Socket:
     def recv_into(self, buffer: Buffer, *, nbytes: int = 0, flags: int = 0) -> int:
         """Receives one frame into a writable contiguous buffer, up to nbytes (0: the
         buffer's size). Returns the frame's full size (larger: the rest was dropped)."""
+    def send_multipart(
+        self, msg_parts: Sequence[Any], flags: int = 0, copy: bool = True, track: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """Sends a sequence of buffers as one multipart message (SNDMORE on all but the
+        last); every part is checked before the first is sent. [] is IndexError."""
+    def recv_multipart(self, flags: int = 0, copy: bool = True, track: bool = False) -> list[Any]:
+        """Receives every frame of the next message (bytes, or Frame with copy=False)."""
     def _recv_parts(self, flags: int = 0) -> list[bytes]: ...
     def _send_parts(self, parts: list[Any], flags: int = 0) -> None: ...
     def monitor(self, addr: str | None, events: int = 65535) -> None:
